@@ -1,0 +1,123 @@
+package org.lmm4j.likelihood;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.FitStatus;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.api.OptimisationSummary;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
+
+/**
+ * Turns an estimator's {@link OptimisationSummary} into a {@link FitResult}: β̂ and its standard
+ * errors, Σ̂ and Ω̂, BLUPs, −2 log L, AIC, BIC, the singular-fit check, the confounding warning and
+ * the provenance. The one place where these are computed, whatever the estimator.
+ */
+public final class FitAssembler {
+
+    /** Eigenvalue of Ω (relative to its largest) or variance of Σ (relative to the largest) below which a fit is singular. */
+    public static final double SINGULAR_TOLERANCE = 1e-6;
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private FitAssembler() {
+    }
+
+    /** Assembles the result at the summary's θ. */
+    public static FitResult assemble(ProfiledDeviance deviance, OptimisationSummary s) {
+        MixedModel model = deviance.model();
+        ModelData data = model.data();
+        int n = data.observations();
+        int p = data.p();
+        int k = model.parameterCount();
+        double[] theta = s.theta();
+        List<String> warnings = new ArrayList<>(s.warnings());
+        warnings.addAll(Diagnostics.confoundingWarnings(data));
+
+        CovarianceMatrices c = deviance.covariances(theta);
+        Profile pr = deviance.profile(theta);
+        FitStatus status = s.status();
+        String reason = s.reason();
+        if (!pr.admissible() && status != FitStatus.UNBOUNDED) {
+            status = FitStatus.FAILED;
+            reason = reason.isEmpty() ? "the final covariance parameters are not admissible" : reason;
+        }
+        double criterion = status == FitStatus.UNBOUNDED ? Double.NEGATIVE_INFINITY : deviance.criterion(pr);
+        double constant = model.method() == Method.REML ? (n - p) * LOG_2PI : n * LOG_2PI;
+        double m2ll = criterion + constant;
+        double[] beta = pr.admissible() ? pr.beta() : new double[p];
+        double[][] cov = pr.admissible() ? pr.covBeta() : new double[p][p];
+        double[] se = new double[p];
+        for (int i = 0; i < p; i++) {
+            se[i] = Math.sqrt(cov[i][i]);
+        }
+        double[][] blups = data.q() > 0 && pr.admissible() ? deviance.blups(theta, beta) : new double[0][];
+        List<String> ids = new ArrayList<>();
+        for (Group g : data.groups()) {
+            ids.add(g.id());
+        }
+        boolean singular = isSingular(c, data.q() > 0);
+        if (singular && status == FitStatus.CONVERGED) {
+            warnings.add("boundary (singular) fit: a variance is at zero or a correlation at ±1");
+        }
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("lmm4j", Version.current());
+        provenance.put("estimator", s.estimator());
+        provenance.put("settings", s.settings());
+        provenance.put("method", model.method().name());
+        provenance.put("residual", model.residual().name());
+        provenance.put("randomEffects", model.randomEffects() == null ? "none" : model.randomEffects().name());
+        provenance.put("data", fingerprint(data));
+        return new FitResult(status, reason, model.method(), s.estimator(), criterion, m2ll, -m2ll / 2,
+                m2ll + 2 * k, m2ll + k * Math.log(n), k, n, data.groupCount(), data.fixedNames(), beta, se, cov,
+                data.occasionLabels(), c.sigma(), data.randomNames(), data.q() > 0 ? c.omega() : null, ids, blups,
+                theta.clone(), singular, warnings, s, provenance);
+    }
+
+    /** A boundary fit: Ω (or Σ) has an eigenvalue at zero relative to its largest. */
+    static boolean isSingular(CovarianceMatrices c, boolean hasRandom) {
+        if (hasRandom && c.omega().length > 0) {
+            double[] ev = Matrices.eigenvalues(c.omega());
+            double top = Math.abs(ev[ev.length - 1]);
+            if (top == 0 || ev[0] <= SINGULAR_TOLERANCE * top) {
+                return true;
+            }
+        }
+        double[] ev = Matrices.eigenvalues(c.sigma());
+        return ev.length > 0 && ev[0] <= SINGULAR_TOLERANCE * Math.abs(ev[ev.length - 1]);
+    }
+
+    /** SHA-256 of the model data (y, X, Z, occasions, group sizes), first 16 hex digits. */
+    public static String fingerprint(ModelData data) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(8);
+            for (Group g : data.groups()) {
+                for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
+                    for (double v : a) {
+                        buf.clear();
+                        buf.putDouble(v);
+                        md.update(buf.array());
+                    }
+                }
+                for (int t : g.occasion()) {
+                    buf.clear();
+                    buf.putLong(t);
+                    md.update(buf.array());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

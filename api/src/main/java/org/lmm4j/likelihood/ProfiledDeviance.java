@@ -1,0 +1,396 @@
+package org.lmm4j.likelihood;
+
+import java.util.List;
+import org.lmm4j.api.CovarianceStructure;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
+
+/**
+ * The deviance of a mixed model as a function of the covariance parameters θ = (θ_Σ, θ_Ω), built
+ * once per model and handed to any estimator (the lme4 habit: the objective is separate from the
+ * optimiser). All sums run group by group over {@link GroupBlock}s; no N×N matrix is ever formed.
+ *
+ * <ul>
+ *   <li>Full ML deviance (paper, constant dropped): Δ(β,θ) = Σ_i [log det V_i + (y_i − X_iβ)'V_i⁻¹(y_i − X_iβ)].</li>
+ *   <li>Profiled: Δ_p(θ) = Δ(β̂(θ), θ), β̂(θ) = (Σ X_i'V_i⁻¹X_i)⁻¹ Σ X_i'V_i⁻¹y_i.</li>
+ *   <li>REML: Δ_R(θ) = Δ_p(θ) + log det(Σ X_i'V_i⁻¹X_i).</li>
+ *   <li>Gradient: ∂Δ_p/∂θ_k = Σ_i tr[(V_i⁻¹ − V_i⁻¹r_ir_i'V_i⁻¹) ∂V_i/∂θ_k] (β̂ drops out by the envelope
+ *       theorem); REML adds −Σ_i tr[V_i⁻¹X_iA⁻¹X_i'V_i⁻¹ ∂V_i/∂θ_k] with A = Σ X_i'V_i⁻¹X_i.</li>
+ *   <li>BLUP (conditional mode): b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ̂).</li>
+ * </ul>
+ *
+ * <p>The {@linkplain #criterion criterion} is Δ_p for ML and Δ_R for REML, and is +∞ at an
+ * inadmissible θ (Σ not positive definite, or some V_i not positive definite).
+ */
+public final class ProfiledDeviance {
+
+    private final MixedModel model;
+    private final ModelData data;
+    private final int p;
+    private final int q;
+    private final int t;
+    private final int nSigma;
+    private final int observations;
+
+    public ProfiledDeviance(MixedModel model) {
+        this.model = model;
+        this.data = model.data();
+        this.p = data.p();
+        this.q = data.q();
+        this.t = data.occasions();
+        this.nSigma = model.sigmaParameterCount();
+        this.observations = data.observations();
+    }
+
+    /** The model this deviance belongs to. */
+    public MixedModel model() {
+        return model;
+    }
+
+    /** Length of θ. */
+    public int thetaLength() {
+        return model.thetaLength();
+    }
+
+    /** θ_Σ, the first part of θ. */
+    public double[] sigmaTheta(double[] theta) {
+        return java.util.Arrays.copyOfRange(theta, 0, nSigma);
+    }
+
+    /** θ_Ω, the second part of θ. */
+    public double[] omegaTheta(double[] theta) {
+        return java.util.Arrays.copyOfRange(theta, nSigma, theta.length);
+    }
+
+    /** θ from its two parts. */
+    public double[] join(double[] sigmaTheta, double[] omegaTheta) {
+        double[] theta = new double[sigmaTheta.length + omegaTheta.length];
+        System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
+        System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
+        return theta;
+    }
+
+    /** Σ(θ_Σ) and Ω(θ_Ω). */
+    public CovarianceMatrices covariances(double[] theta) {
+        checkLength(theta);
+        double[][] sigma = model.residual().matrix(sigmaTheta(theta), t);
+        CovarianceStructure omegaStructure = model.randomEffects();
+        double[][] omega = omegaStructure == null ? new double[0][0] : omegaStructure.matrix(omegaTheta(theta), q);
+        return new CovarianceMatrices(sigma, omega);
+    }
+
+    /** The factored V_i of every group at θ (for estimators that work on the groups directly, e.g. EM). */
+    public GroupBlock block(Group g, CovarianceMatrices c) {
+        return GroupBlock.of(g, c.sigma(), c.omega());
+    }
+
+    /**
+     * True when Σ(θ) is positive definite and, if {@code omegaPsd}, Ω(θ) is positive semi-definite;
+     * V_i positive definite is checked by the criterion itself.
+     */
+    public boolean isAdmissible(double[] theta, boolean omegaPsd) {
+        if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
+            return false;
+        }
+        if (omegaPsd && q > 0) {
+            return Matrices.isPositiveSemiDefinite(covariances(theta).omega(), 1e-10);
+        }
+        return true;
+    }
+
+    /** The profile over β at θ. */
+    public Profile profile(double[] theta) {
+        CovarianceMatrices c = covariances(theta);
+        if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
+            return Profile.inadmissible();
+        }
+        Normal acc = GroupReduce.reduce(data.groups(), observations, () -> new Normal(p),
+                (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega())), Normal::merge);
+        if (!acc.admissible) {
+            return Profile.inadmissible();
+        }
+        double[] a = Matrices.flatten(acc.xtx);
+        if (!Cholesky.factor(a, p)) {
+            return Profile.inadmissible();
+        }
+        double[] beta = acc.xty.clone();
+        Cholesky.solve(a, p, beta, 1);
+        double fit = 0;
+        for (int i = 0; i < p; i++) {
+            fit += beta[i] * acc.xty[i];
+        }
+        double rss = acc.yty - fit;
+        double[][] cov = Matrices.square(Cholesky.inverse(a, p), p);
+        return new Profile(true, beta, cov, acc.logDet, rss, p == 0 ? 0 : Cholesky.logDet(a, p));
+    }
+
+    /** The criterion minimised by every estimator: Δ_p(θ) for ML, Δ_R(θ) for REML; +∞ when inadmissible. */
+    public double criterion(double[] theta) {
+        Profile pr = profile(theta);
+        return model.method() == Method.REML ? pr.devianceReml() : pr.devianceMl();
+    }
+
+    /** The criterion of a profile, according to the model's method. */
+    public double criterion(Profile pr) {
+        return model.method() == Method.REML ? pr.devianceReml() : pr.devianceMl();
+    }
+
+    /** The full ML deviance Δ(β, θ); +∞ when inadmissible. */
+    public double deviance(double[] beta, double[] theta) {
+        CovarianceMatrices c = covariances(theta);
+        if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] sum = GroupReduce.reduce(data.groups(), observations, () -> new double[2], (a, g) -> {
+            GroupBlock b = GroupBlock.of(g, c.sigma(), c.omega());
+            if (!b.isPositiveDefinite()) {
+                a[1] = 1;
+                return;
+            }
+            double[] r = b.residual(beta);
+            b.whiten(r, 1);
+            double s = b.logDet();
+            for (double w : r) {
+                s += w * w;
+            }
+            a[0] += s;
+        }, (x, y) -> new double[] {x[0] + y[0], Math.max(x[1], y[1])});
+        return sum[1] > 0 ? Double.POSITIVE_INFINITY : sum[0];
+    }
+
+    /** The criterion and its gradient with respect to θ at θ (null when θ is inadmissible). */
+    public Gradient gradient(double[] theta) {
+        Profile pr = profile(theta);
+        if (!pr.admissible()) {
+            return null;
+        }
+        CovarianceMatrices c = covariances(theta);
+        boolean reml = model.method() == Method.REML;
+        double[] beta = pr.beta();
+        double[][] covBeta = pr.covBeta();
+        MatrixGradient acc = GroupReduce.reduce(data.groups(), observations, () -> new MatrixGradient(t, q),
+                (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega()), beta, reml ? covBeta : null),
+                MatrixGradient::merge);
+        double[] grad = new double[theta.length];
+        double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
+        for (int k = 0; k < nSigma; k++) {
+            grad[k] = frobenius(acc.sigma, dSigma[k]);
+        }
+        if (q > 0) {
+            double[][][] dOmega = model.randomEffects().derivatives(omegaTheta(theta), q);
+            for (int k = 0; k < dOmega.length; k++) {
+                grad[nSigma + k] = frobenius(acc.omega, dOmega[k]);
+            }
+        }
+        return new Gradient(pr, criterion(pr), grad, acc.sigma, acc.omega);
+    }
+
+    /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
+    public double[][] blups(double[] theta, double[] beta) {
+        CovarianceMatrices c = covariances(theta);
+        List<Group> groups = data.groups();
+        double[][] out = new double[groups.size()][];
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            GroupBlock b = GroupBlock.of(g, c.sigma(), c.omega());
+            double[] u = b.residual(beta);
+            b.solve(u, 1);
+            double[] ztu = new double[q];
+            double[] z = g.z();
+            for (int j = 0; j < g.size(); j++) {
+                for (int a = 0; a < q; a++) {
+                    ztu[a] += z[j * q + a] * u[j];
+                }
+            }
+            double[] bi = new double[q];
+            for (int a = 0; a < q; a++) {
+                for (int k = 0; k < q; k++) {
+                    bi[a] += c.omega()[a][k] * ztu[k];
+                }
+            }
+            out[i] = bi;
+        }
+        return out;
+    }
+
+    private static double frobenius(double[][] a, double[][] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a.length; j++) {
+                s += a[i][j] * b[i][j];
+            }
+        }
+        return s;
+    }
+
+    private void checkLength(double[] theta) {
+        if (theta.length != model.thetaLength()) {
+            throw new IllegalArgumentException("θ has length " + theta.length + ", the model needs " + model.thetaLength());
+        }
+    }
+
+    /** Accumulates the GLS normal equations Σ X'V⁻¹X, Σ X'V⁻¹y, Σ y'V⁻¹y and Σ log det V. */
+    private static final class Normal {
+        final int p;
+        final double[][] xtx;
+        final double[] xty;
+        double yty;
+        double logDet;
+        boolean admissible = true;
+
+        Normal(int p) {
+            this.p = p;
+            this.xtx = new double[p][p];
+            this.xty = new double[p];
+        }
+
+        void add(GroupBlock b) {
+            if (!admissible || !b.isPositiveDefinite()) {
+                admissible = false;
+                return;
+            }
+            Group g = b.group();
+            int m = g.size();
+            int cols = p + 1;
+            double[] w = new double[m * cols];
+            double[] x = g.x();
+            double[] y = g.y();
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(x, j * p, w, j * cols, p);
+                w[j * cols + p] = y[j];
+            }
+            b.whiten(w, cols);
+            for (int j = 0; j < m; j++) {
+                int row = j * cols;
+                double wy = w[row + p];
+                for (int a = 0; a < p; a++) {
+                    double wa = w[row + a];
+                    double[] xa = xtx[a];
+                    for (int c = 0; c <= a; c++) {
+                        xa[c] += wa * w[row + c];
+                    }
+                    xty[a] += wa * wy;
+                }
+                yty += wy * wy;
+            }
+            for (int a = 0; a < p; a++) {
+                for (int c = 0; c < a; c++) {
+                    xtx[c][a] = xtx[a][c];
+                }
+            }
+            logDet += b.logDet();
+        }
+
+        Normal merge(Normal o) {
+            for (int a = 0; a < p; a++) {
+                for (int c = 0; c < p; c++) {
+                    xtx[a][c] += o.xtx[a][c];
+                }
+                xty[a] += o.xty[a];
+            }
+            yty += o.yty;
+            logDet += o.logDet;
+            admissible &= o.admissible;
+            return this;
+        }
+    }
+
+    /** Accumulates G_Σ and G_Ω, the gradient of the criterion with respect to the matrices Σ and Ω. */
+    private static final class MatrixGradient {
+        final double[][] sigma;
+        final double[][] omega;
+        final int q;
+
+        MatrixGradient(int t, int q) {
+            this.sigma = new double[t][t];
+            this.omega = new double[q][q];
+            this.q = q;
+        }
+
+        void add(GroupBlock b, double[] beta, double[][] covBetaForReml) {
+            Group g = b.group();
+            int m = g.size();
+            int p = beta.length;
+            double[] pInv = b.inverse();
+            double[] u = b.residual(beta);
+            b.solve(u, 1);
+            double[] mat = pInv;
+            for (int j = 0; j < m; j++) {
+                for (int k = 0; k < m; k++) {
+                    mat[j * m + k] -= u[j] * u[k];
+                }
+            }
+            if (covBetaForReml != null && p > 0) {
+                // V⁻¹X (m×p)
+                double[] vx = g.x().clone();
+                b.solve(vx, p);
+                double[] vxa = new double[m * p];
+                for (int j = 0; j < m; j++) {
+                    for (int a = 0; a < p; a++) {
+                        double s = 0;
+                        for (int c = 0; c < p; c++) {
+                            s += vx[j * p + c] * covBetaForReml[c][a];
+                        }
+                        vxa[j * p + a] = s;
+                    }
+                }
+                for (int j = 0; j < m; j++) {
+                    for (int k = 0; k < m; k++) {
+                        double s = 0;
+                        for (int a = 0; a < p; a++) {
+                            s += vxa[j * p + a] * vx[k * p + a];
+                        }
+                        mat[j * m + k] -= s;
+                    }
+                }
+            }
+            int[] t = g.occasion();
+            for (int j = 0; j < m; j++) {
+                double[] row = sigma[t[j]];
+                for (int k = 0; k < m; k++) {
+                    row[t[k]] += mat[j * m + k];
+                }
+            }
+            if (q > 0) {
+                double[] z = g.z();
+                double[] mz = new double[m * q];
+                for (int j = 0; j < m; j++) {
+                    for (int a = 0; a < q; a++) {
+                        double s = 0;
+                        for (int k = 0; k < m; k++) {
+                            s += mat[j * m + k] * z[k * q + a];
+                        }
+                        mz[j * q + a] = s;
+                    }
+                }
+                for (int a = 0; a < q; a++) {
+                    for (int c = 0; c < q; c++) {
+                        double s = 0;
+                        for (int j = 0; j < m; j++) {
+                            s += z[j * q + a] * mz[j * q + c];
+                        }
+                        omega[a][c] += s;
+                    }
+                }
+            }
+        }
+
+        MatrixGradient merge(MatrixGradient o) {
+            for (int a = 0; a < sigma.length; a++) {
+                for (int c = 0; c < sigma.length; c++) {
+                    sigma[a][c] += o.sigma[a][c];
+                }
+            }
+            for (int a = 0; a < q; a++) {
+                for (int c = 0; c < q; c++) {
+                    omega[a][c] += o.omega[a][c];
+                }
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.lmm4j.likelihood;
+
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
+
+/**
+ * Moment start values for θ, shared by all estimators: ordinary least squares for β, the
+ * occasion-by-occasion scatter of the OLS residuals for Σ (pairwise over the groups that saw both
+ * occasions), and for Ω a diagonal matrix that gives the random effects half the residual
+ * variance. Each structure then projects its matrix with {@code start(...)}.
+ */
+public final class StartValues {
+
+    private StartValues() {
+    }
+
+    /** An admissible starting θ for the model. */
+    public static double[] moments(MixedModel model) {
+        ModelData data = model.data();
+        int p = data.p();
+        int q = data.q();
+        int t = data.occasions();
+        double[] beta = ols(data);
+        double[][] sum = new double[t][t];
+        double[][] count = new double[t][t];
+        double total = 0;
+        int n = 0;
+        double[] zz = new double[q];
+        for (Group g : data.groups()) {
+            int m = g.size();
+            double[] r = new double[m];
+            for (int j = 0; j < m; j++) {
+                double s = g.y()[j];
+                for (int c = 0; c < p; c++) {
+                    s -= g.x()[j * p + c] * beta[c];
+                }
+                r[j] = s;
+                total += s * s;
+                n++;
+                for (int a = 0; a < q; a++) {
+                    double z = g.z()[j * q + a];
+                    zz[a] += z * z;
+                }
+            }
+            int[] o = g.occasion();
+            for (int j = 0; j < m; j++) {
+                for (int k = 0; k < m; k++) {
+                    sum[o[j]][o[k]] += r[j] * r[k];
+                    count[o[j]][o[k]] += 1;
+                }
+            }
+        }
+        double variance = n > 0 ? Math.max(total / n, 1e-12) : 1;
+        double share = q > 0 ? 0.5 : 1.0;
+        double[][] cov = new double[t][t];
+        for (int a = 0; a < t; a++) {
+            for (int b = 0; b < t; b++) {
+                cov[a][b] = count[a][b] > 0 ? share * sum[a][b] / count[a][b] : 0;
+            }
+            if (!(cov[a][a] > 0)) {
+                cov[a][a] = share * variance;
+            }
+        }
+        if (!Matrices.isPositiveDefinite(cov)) {
+            // keep the variances, drop the covariances
+            for (int a = 0; a < t; a++) {
+                for (int b = 0; b < t; b++) {
+                    if (a != b) {
+                        cov[a][b] = 0;
+                    }
+                }
+            }
+        }
+        double[] sigmaTheta = model.residual().start(cov);
+        if (q == 0) {
+            return sigmaTheta;
+        }
+        double[][] omega = new double[q][q];
+        for (int a = 0; a < q; a++) {
+            double meanSq = zz[a] / Math.max(n, 1);
+            omega[a][a] = meanSq > 0 ? 0.5 * variance / meanSq : 1;
+        }
+        double[] omegaTheta = model.randomEffects().start(omega);
+        double[] theta = new double[sigmaTheta.length + omegaTheta.length];
+        System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
+        System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
+        return theta;
+    }
+
+    /** Ordinary least squares β over all rows (X assumed of full column rank). */
+    public static double[] ols(ModelData data) {
+        int p = data.p();
+        double[] xtx = new double[p * p];
+        double[] xty = new double[p];
+        for (Group g : data.groups()) {
+            double[] x = g.x();
+            for (int j = 0; j < g.size(); j++) {
+                for (int a = 0; a < p; a++) {
+                    double xa = x[j * p + a];
+                    xty[a] += xa * g.y()[j];
+                    for (int b = 0; b < p; b++) {
+                        xtx[a * p + b] += xa * x[j * p + b];
+                    }
+                }
+            }
+        }
+        if (!Cholesky.factor(xtx, p)) {
+            return new double[p];
+        }
+        Cholesky.solve(xtx, p, xty, 1);
+        return xty;
+    }
+}

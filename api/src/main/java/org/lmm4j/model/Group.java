@@ -1,0 +1,36 @@
+package org.lmm4j.model;
+
+/**
+ * The data of one group (subject) i: response y_i (length m_i), fixed-effects design X_i (m_i × p,
+ * row-major), random-effects design Z_i (m_i × q, row-major; empty when q = 0) and the occasion
+ * index t_i (which of the T occasions each row was observed at, DESIGN §1).
+ *
+ * <p>Arrays are owned by the record and must not be modified after construction.
+ */
+public record Group(String id, double[] y, double[] x, double[] z, int[] occasion) {
+
+    public Group {
+        int m = y.length;
+        if (occasion.length != m) {
+            throw new IllegalArgumentException("occasion index length " + occasion.length + " != " + m);
+        }
+        if (m > 0 && (x.length % m != 0 || z.length % m != 0)) {
+            throw new IllegalArgumentException("design sizes do not match the number of rows in group " + id);
+        }
+    }
+
+    /** Number of observations m_i. */
+    public int size() {
+        return y.length;
+    }
+
+    /** X_i[row, col]. */
+    public double x(int row, int col, int p) {
+        return x[row * p + col];
+    }
+
+    /** Z_i[row, col]. */
+    public double z(int row, int col, int q) {
+        return z[row * q + col];
+    }
+}
