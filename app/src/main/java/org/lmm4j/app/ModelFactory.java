@@ -1,0 +1,65 @@
+package org.lmm4j.app;
+
+import org.lmm4j.api.CovarianceStructure;
+import org.lmm4j.api.InputException;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.data.DataTable;
+import org.lmm4j.formula.CompileOptions;
+import org.lmm4j.formula.CompiledModel;
+import org.lmm4j.formula.ModelCompiler;
+import org.lmm4j.model.ModelData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the {@link MixedModel} a command fits: compiles the formula against the table (groups,
+ * y_i, X_i, Z_i, occasions t_i), takes Ω's structure from the random term ({@code |}: free,
+ * {@code ||}: diagonal) and Σ's structure from {@code --residual} (scalar by default), all looked up
+ * by name among the discovered plug-ins.
+ */
+public final class ModelFactory {
+
+    /** The residual structure used when none is named: Σ = σ²I. */
+    public static final String DEFAULT_RESIDUAL = "scalar";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFactory.class);
+
+    private ModelFactory() {
+    }
+
+    /**
+     * The model of {@code formula} on {@code table}.
+     *
+     * @param residual     name of Σ's structure; null means {@value #DEFAULT_RESIDUAL}
+     * @param timeColumn   column whose distinct values are Σ's occasions; null: positions within the group
+     * @param groupColumn  grouping of a marginal model (no random term); null: from the random term
+     * @throws InputException for any problem with the input, in one line
+     */
+    public static MixedModel build(DataTable table, String formula, String residual, String timeColumn,
+                                   String groupColumn, Method method, Plugins plugins) {
+        if (formula == null || formula.isBlank()) {
+            throw new InputException("no formula given (--formula \"y ~ x + (x | g)\")");
+        }
+        requireColumn(table, timeColumn, "--time");
+        requireColumn(table, groupColumn, "--group");
+        String residualName = residual == null || residual.isBlank() ? DEFAULT_RESIDUAL : residual.trim();
+        CovarianceStructure sigma = plugins.structure(residualName);
+        CompiledModel compiled = ModelCompiler.compile(table, formula, new CompileOptions(timeColumn, groupColumn));
+        ModelData data = compiled.data();
+        CovarianceStructure omega = compiled.omegaStructure() == null ? null : plugins.structure(compiled.omegaStructure());
+        if (timeColumn == null && !sigma.isScalar() && data.occasions() > 1) {
+            LOG.warn("Σ is '{}' but no --time column was given: the occasions are the positions of the rows within "
+                    + "each group (1..{}), which is right only when every group lists its occasions in the same order "
+                    + "without gaps", sigma.name(), data.occasions());
+        }
+        return new MixedModel(data, sigma, omega, method == null ? Method.ML : method);
+    }
+
+    private static void requireColumn(DataTable table, String column, String option) {
+        if (column != null && table.indexOf(column) < 0) {
+            throw new InputException(option + " names the column '" + column + "', which " + table.source()
+                    + " does not have; its columns are: " + String.join(", ", table.names()));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.lmm4j.app.output;
+
+import java.util.List;
+import org.lmm4j.model.ModelData;
+
+/**
+ * What a fit report says about the model besides the {@link org.lmm4j.api.FitResult} itself: the
+ * formula as typed, where the data came from, the grouping factor, how many rows were dropped for
+ * missing values and the compiler's notes (reference levels of factors).
+ *
+ * @param formula      the model formula, or null when the model was built without one
+ * @param data         the data source (file name, or the bundled data set), or null
+ * @param grouping     the grouping factor's name, or null
+ * @param droppedRows  rows dropped because a value the model uses was missing
+ * @param notes        sentences from the model compiler
+ */
+public record FitContext(String formula, String data, String grouping, int droppedRows, List<String> notes) {
+
+    public FitContext {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** The context of a model compiled from {@code formula} on the data named {@code data}. */
+    public static FitContext of(String formula, String data, ModelData model) {
+        return new FitContext(formula, data, model.grouping(), model.droppedRows(), model.notes());
+    }
+
+    /** A model built without a formula (e.g. simulated data); only its frame is known. */
+    public static FitContext of(ModelData model) {
+        return of(null, null, model);
+    }
+}

@@ -1,0 +1,150 @@
+package org.lmm4j.app.output;
+
+import java.util.List;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.IterationRecord;
+import org.lmm4j.api.Method;
+
+/**
+ * A {@link FitResult} as a text summary in the spirit of lme4's {@code summary()}: the model, how the
+ * fit ended and why, the paper's deviance Δ = Σ_i [log det V_i + r_i'V_i⁻¹r_i] beside −2 log L = Δ + N log 2π
+ * (REML: Δ_R and −2 log L_R), log L, AIC, BIC, the data sizes, the fixed effects with standard errors
+ * and t values, Ω as variances, standard deviations and correlations, Σ by occasion (σ² alone when
+ * Σ = σ²I), the work done and the warnings.
+ */
+public final class FitText {
+
+    private FitText() {
+    }
+
+    /** The full summary, ending with a newline. */
+    public static String format(FitResult r, FitContext context) {
+        FitContext c = context == null ? new FitContext(null, null, null, 0, List.of()) : context;
+        StringBuilder s = new StringBuilder();
+        boolean reml = r.method() == Method.REML;
+        s.append("Linear mixed model fit by ")
+                .append(reml ? "REML" : "maximum likelihood (ML)")
+                .append(", estimator ").append(r.estimator()).append('\n');
+        if (c.formula() != null) {
+            s.append(" Formula: ").append(c.formula()).append('\n');
+        }
+        if (c.data() != null) {
+            s.append("    Data: ").append(c.data()).append('\n');
+        }
+        s.append("  Status: ").append(r.status());
+        if (!r.reason().isEmpty()) {
+            s.append(" (").append(r.reason()).append(')');
+        }
+        s.append("\n\n");
+
+        String[] head = {reml ? "REML crit" : "deviance", reml ? "-2 logLik_R" : "-2 logLik", "logLik", "AIC", "BIC", "params"};
+        String[] vals = {Numbers.fixed(r.criterion(), 4), Numbers.fixed(r.minus2LogLik(), 4), Numbers.fixed(r.logLik(), 4),
+            Numbers.fixed(r.aic(), 4), Numbers.fixed(r.bic(), 4), Integer.toString(r.parameters())};
+        for (int i = 0; i < head.length; i++) {
+            s.append(String.format("%13s", head[i]));
+        }
+        s.append('\n');
+        for (String v : vals) {
+            s.append(String.format("%13s", v));
+        }
+        s.append('\n');
+        s.append(reml
+                ? "(REML criterion Δ_R = Δ_p + log det Σ X_i'V_i⁻¹X_i; -2 logLik_R = Δ_R + (N - p) log 2π)\n"
+                : "(deviance is the paper's Δ = Σ_i [log det V_i + r_i'V_i⁻¹r_i]; -2 logLik = Δ + N log 2π)\n");
+        s.append('\n');
+
+        s.append("Observations: ").append(r.observations())
+                .append(", groups").append(c.grouping() == null ? "" : " (" + c.grouping() + ")").append(": ").append(r.groups())
+                .append(", rows dropped for missing values: ").append(c.droppedRows()).append('\n');
+        for (String note : c.notes()) {
+            s.append("Note: ").append(note).append('\n');
+        }
+        s.append('\n');
+
+        if (r.omega() != null) {
+            s.append("Random effects, Ω (").append(r.provenance().getOrDefault("randomEffects", "?")).append("):\n");
+            covarianceTable(s, "Name", r.randomNames(), r.omega());
+            s.append('\n');
+        }
+        String residual = r.provenance().getOrDefault("residual", "?");
+        if (CovarianceReport.isScalar(r.sigma())) {
+            double v = r.sigma().length == 0 ? Double.NaN : r.sigma()[0][0];
+            s.append("Residual, Σ = σ²I (").append(residual).append("): σ² = ").append(Numbers.significant(v, 5))
+                    .append(", σ = ").append(Numbers.significant(Math.sqrt(v), 5)).append("\n\n");
+        } else {
+            s.append("Residual covariance Σ (").append(residual).append(") by occasion:\n");
+            covarianceTable(s, "Occasion", r.occasionLabels(), r.sigma());
+            s.append('\n');
+        }
+
+        s.append("Fixed effects:\n");
+        int w = width("", r.fixedNames());
+        s.append(pad("", w)).append(String.format("%13s%13s%10s%n", "Estimate", "Std. Error", "t value"));
+        for (int i = 0; i < r.fixedNames().size(); i++) {
+            double b = r.fixedEffects()[i];
+            double se = r.standardErrors()[i];
+            s.append(pad(r.fixedNames().get(i), w))
+                    .append(String.format("%13s%13s%10s%n", Numbers.significant(b, 6), Numbers.significant(se, 5),
+                            Numbers.fixed(b / se, 2)));
+        }
+        s.append('\n');
+
+        s.append("Iterations: ").append(r.iterations()).append(", deviance evaluations: ").append(r.evaluations())
+                .append(", time: ").append(Numbers.fixed(r.elapsedMillis(), 1)).append(" ms");
+        List<IterationRecord> trace = r.trace();
+        if (!trace.isEmpty() && Double.isFinite(trace.get(trace.size() - 1).gradientNorm())) {
+            s.append(", final gradient norm: ").append(Numbers.significant(trace.get(trace.size() - 1).gradientNorm(), 3));
+        }
+        s.append('\n');
+        if (r.singular()) {
+            s.append("Boundary (singular) fit: a variance is at zero or a correlation at ±1.\n");
+        }
+        if (!r.warnings().isEmpty()) {
+            s.append("Warnings:\n");
+            for (String warning : r.warnings()) {
+                s.append("  - ").append(warning).append('\n');
+            }
+        }
+        return s.toString();
+    }
+
+    /** Rows: label, variance, SD, then the correlations with the earlier rows (lower triangle), as lme4 prints them. */
+    static void covarianceTable(StringBuilder s, String title, List<String> labels, double[][] m) {
+        double[][] r = CovarianceReport.correlations(m);
+        int w = width(title, labels);
+        s.append(' ').append(pad(title, w)).append(String.format("%12s%12s", "Variance", "Std.Dev."));
+        if (m.length > 1) {
+            s.append("  Corr");
+        }
+        s.append('\n');
+        for (int j = 0; j < m.length; j++) {
+            String label = j < labels.size() ? labels.get(j) : Integer.toString(j + 1);
+            s.append(' ').append(pad(label, w))
+                    .append(String.format("%12s%12s", Numbers.significant(m[j][j], 5),
+                            Numbers.significant(Math.sqrt(m[j][j]), 5)));
+            if (j > 0) {
+                s.append(' ');
+            }
+            for (int k = 0; k < j; k++) {
+                s.append(String.format("%8s", Numbers.fixed(r[j][k], 3)));
+            }
+            s.append('\n');
+        }
+    }
+
+    private static int width(String title, List<String> labels) {
+        int w = title.length();
+        for (String l : labels) {
+            w = Math.max(w, l.length());
+        }
+        return w + 2;
+    }
+
+    private static String pad(String x, int w) {
+        StringBuilder b = new StringBuilder(x);
+        while (b.length() < w) {
+            b.append(' ');
+        }
+        return b.toString();
+    }
+}
