@@ -12,15 +12,15 @@ import org.lmm4j.model.Group;
  * the common fork-join pool when the data are large enough to pay for it, and the accumulators are
  * merged in chunk order (so results do not depend on thread timing).
  */
-final class GroupReduce {
+public final class GroupReduce {
 
     /** Below this many observations the work stays on the calling thread. */
-    static final int PARALLEL_THRESHOLD = 20_000;
+    public static final int PARALLEL_THRESHOLD = 20_000;
 
     private GroupReduce() {
     }
 
-    static <A> A reduce(List<Group> groups, int observations, Supplier<A> make, BiConsumer<A, Group> add,
+    public static <A> A reduce(List<Group> groups, int observations, Supplier<A> make, BiConsumer<A, Group> add,
                         BinaryOperator<A> merge) {
         int n = groups.size();
         if (observations < PARALLEL_THRESHOLD || n < 64) {

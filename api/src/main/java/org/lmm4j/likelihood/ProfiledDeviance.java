@@ -168,9 +168,29 @@ public final class ProfiledDeviance {
         if (!pr.admissible()) {
             return null;
         }
+        return matrixGradient(pr, pr.beta(), theta, criterion(pr));
+    }
+
+    /**
+     * The gradient with respect to θ with β held fixed (alternating minimisation's θ-step):
+     * ∂Δ(β,θ)/∂θ_k = Σ_i tr[(V_i⁻¹ − V_i⁻¹r_ir_i'V_i⁻¹) ∂V_i/∂θ_k] with r_i = y_i − X_iβ; for REML, of
+     * Δ(β,θ) + log det(Σ X_i'V_i⁻¹X_i), which adds the same term as {@link #gradient(double[])}. At β = β̂(θ) it
+     * equals {@code gradient(θ)}. The record's {@code criterion} is that fixed-β objective; its {@code profile} is
+     * the profile at θ. Null when θ is inadmissible.
+     */
+    public Gradient gradientAtBeta(double[] beta, double[] theta) {
+        Profile pr = profile(theta);
+        if (!pr.admissible()) {
+            return null;
+        }
+        double objective = deviance(beta, theta)
+                + (model.method() == Method.REML ? pr.logDetXtVinvX() : 0);
+        return matrixGradient(pr, beta, theta, objective);
+    }
+
+    private Gradient matrixGradient(Profile pr, double[] beta, double[] theta, double value) {
         CovarianceMatrices c = covariances(theta);
         boolean reml = model.method() == Method.REML;
-        double[] beta = pr.beta();
         double[][] covBeta = pr.covBeta();
         MatrixGradient acc = GroupReduce.reduce(data.groups(), observations, () -> new MatrixGradient(t, q),
                 (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega()), beta, reml ? covBeta : null),
@@ -186,7 +206,7 @@ public final class ProfiledDeviance {
                 grad[nSigma + k] = frobenius(acc.omega, dOmega[k]);
             }
         }
-        return new Gradient(pr, criterion(pr), grad, acc.sigma, acc.omega);
+        return new Gradient(pr, value, grad, acc.sigma, acc.omega);
     }
 
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */

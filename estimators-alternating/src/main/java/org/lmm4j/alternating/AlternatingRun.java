@@ -1,0 +1,204 @@
+package org.lmm4j.alternating;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.lmm4j.api.FitOptions;
+import org.lmm4j.api.FitStatus;
+import org.lmm4j.api.IterationRecord;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.api.OptimisationSummary;
+import org.lmm4j.likelihood.CovarianceMatrices;
+import org.lmm4j.likelihood.GroupBlock;
+import org.lmm4j.likelihood.Profile;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.likelihood.StartValues;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.Group;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the alternating estimator: the outer loop β-step (GLS) then θ-step (fixed β) until neither
+ * moves, with the trace, the status and the unboundedness check. Outer iteration k:
+ * β_k = β̂(θ_k); θ_{k+1} = argmin_θ F(β_k, θ) (or a point that lowers it); the criterion
+ * c(θ) = min_β F(β, θ) then satisfies c(θ_{k+1}) ≤ F(β_k, θ_{k+1}) ≤ F(β_k, θ_k) = c(θ_k).
+ *
+ * <p>Convergence: the criterion falls by at most tolerance × (1 + |c|) and θ moves by at most
+ * √tolerance × (1 + ‖θ‖∞) (β, a function of θ, then stops moving too). Unbounded: a covariance matrix
+ * (Σ, or V_i when Ω need only keep V_i positive definite) whose smallest eigenvalue falls below
+ * {@value #DEGENERATE} of its largest while the criterion still falls by more than {@value #MEANINGFUL_DROP}.
+ */
+final class AlternatingRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlternatingEstimator.class);
+
+    /** Relative eigenvalue at which Σ or V_i counts as degenerate. */
+    static final double DEGENERATE = 1e-10;
+    /**
+     * A fall of the criterion (deviance units) that counts as "the deviance keeps falling": far above what a fit
+     * converging to a bounded boundary point (a variance tending to zero while V_i stays positive definite) gains.
+     */
+    static final double MEANINGFUL_DROP = 1e-4;
+    /** Inner scoring steps per θ-step. */
+    static final int MAX_INNER = 50;
+
+    private final ProfiledDeviance deviance;
+    private final MixedModel model;
+    private final FitOptions options;
+    private final FixedBetaObjective objective;
+    private final List<IterationRecord> trace = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final boolean closedFormAllowed;
+
+    AlternatingRun(ProfiledDeviance deviance, FitOptions options) {
+        this(deviance, options, true);
+    }
+
+    /** {@code closedFormAllowed = false} forces the scoring θ-step everywhere (tests compare the two). */
+    AlternatingRun(ProfiledDeviance deviance, FitOptions options, boolean closedFormAllowed) {
+        this.closedFormAllowed = closedFormAllowed;
+        this.deviance = deviance;
+        this.model = deviance.model();
+        this.options = options;
+        this.objective = new FixedBetaObjective(deviance);
+    }
+
+    OptimisationSummary run(String name) {
+        long t0 = System.nanoTime();
+        String settings = String.format(Locale.ROOT, "maxIterations=%d, tolerance=%g, constrainPsd=%b, maxInner=%d",
+                options.maxIterations(), options.tolerance(), options.constrainPsd(), MAX_INNER);
+        double[] start;
+        try {
+            start = StartValues.moments(model);
+        } catch (RuntimeException e) {
+            return summary(name, FitStatus.FAILED, "no start values: " + e.getMessage(), new double[model.thetaLength()],
+                    new double[model.thetaLength()], 0, t0, settings);
+        }
+        double[] theta = start.clone();
+        try {
+            return iterate(name, start, theta, t0, settings);
+        } catch (RuntimeException e) {
+            LOG.debug("alternating estimator failed", e);
+            return summary(name, FitStatus.FAILED, "numerical failure: " + e, start, theta, trace.size(), t0, settings);
+        }
+    }
+
+    private OptimisationSummary iterate(String name, double[] start, double[] theta, long t0, String settings) {
+        Profile pr = deviance.isAdmissible(theta, options.constrainPsd()) ? objective.profile(theta) : null;
+        if (pr == null || !pr.admissible()) {
+            return summary(name, FitStatus.FAILED, "the moment start values give a covariance matrix that is not "
+                    + "positive definite", start, theta, 0, t0, settings);
+        }
+        double c = deviance.criterion(pr);
+        LOG.debug("alternating: start criterion {}", c);
+        boolean closedForm = closedFormAllowed && ScatterStep.applies(model);
+        ScatterStep scatter = new ScatterStep(objective);
+        ScoringStep scoring = new ScoringStep(objective, options.constrainPsd(), options.tolerance(), MAX_INNER);
+        double tol = options.tolerance();
+        for (int iter = 1; iter <= options.maxIterations(); iter++) {
+            double[] beta = pr.beta();
+            ThetaUpdate u = closedForm ? scatter.step(beta, theta, c) : null;
+            if (u == null) {
+                u = scoring.minimise(beta, theta);
+            }
+            if (u.unbounded() != null) {
+                record(iter, Double.NEGATIVE_INFINITY, u, theta);
+                return summary(name, FitStatus.UNBOUNDED, u.unbounded(), start, u.theta(), iter, t0, settings);
+            }
+            Profile next = objective.profile(u.theta());
+            double cNext = deviance.criterion(next);
+            if (!(cNext <= c)) {
+                // cannot happen in exact arithmetic (c(θ_{k+1}) ≤ F(β_k, θ_{k+1}) ≤ c(θ_k)): keep the better point
+                if (cNext - c > 1e-9 * (1 + Math.abs(c))) {
+                    LOG.warn("alternating: criterion rose from {} to {} at iteration {}; keeping the previous point",
+                            c, cNext, iter);
+                }
+                record(iter, c, u, theta);
+                return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+            }
+            double drop = c - cNext;
+            double move = maxAbsDifference(u.theta(), theta);
+            record(iter, cNext, u, theta);
+            theta = u.theta();
+            pr = next;
+            c = cNext;
+            String degenerate = degeneracy(theta);
+            if (degenerate != null && drop > MEANINGFUL_DROP) {
+                return summary(name, FitStatus.UNBOUNDED, degenerate + " while the deviance keeps falling: the "
+                        + "likelihood is unbounded below", start, theta, iter, t0, settings);
+            }
+            if (drop <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + maxAbs(theta))) {
+                LOG.debug("alternating: converged after {} iterations, criterion {}", iter, c);
+                return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+            }
+        }
+        return summary(name, FitStatus.NOT_CONVERGED, "iteration limit " + options.maxIterations()
+                + " reached; the result is the best point found", start, theta, options.maxIterations(), t0, settings);
+    }
+
+    private void record(int iter, double criterion, ThetaUpdate u, double[] previous) {
+        IterationRecord r = new IterationRecord(iter, criterion, u.gradientNorm(),
+                maxAbsDifference(u.theta(), previous), objective.evaluations());
+        trace.add(r);
+        options.progress().accept(r);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("alternating: iteration {} criterion {} inner steps {} |grad| {} step {}", iter, criterion,
+                    u.innerSteps(), u.gradientNorm(), r.stepLength());
+        }
+    }
+
+    /** A sentence naming the degenerating matrix, or null. */
+    private String degeneracy(double[] theta) {
+        CovarianceMatrices cm = deviance.covariances(theta);
+        double ratio = relativeSmallestEigenvalue(cm.sigma());
+        if (ratio < DEGENERATE) {
+            return String.format(Locale.ROOT, "Σ degenerates (smallest eigenvalue %.3g of the largest)", ratio);
+        }
+        if (!options.constrainPsd() && model.data().q() > 0) {
+            for (Group g : model.data().groups()) {
+                GroupBlock b = deviance.block(g, cm);
+                double r = b.isPositiveDefinite() ? relativeSmallestEigenvalue(Matrices.square(b.v(), b.size())) : 0;
+                if (r < DEGENERATE) {
+                    return String.format(Locale.ROOT, "V_i of group %s degenerates (smallest eigenvalue %.3g of the "
+                            + "largest) as Ω turns indefinite", g.id(), r);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static double relativeSmallestEigenvalue(double[][] a) {
+        if (a.length == 0) {
+            return 1;
+        }
+        double[] ev = Matrices.eigenvalues(a);
+        double top = ev[ev.length - 1];
+        return top > 0 ? ev[0] / top : 0;
+    }
+
+    private OptimisationSummary summary(String name, FitStatus status, String reason, double[] start, double[] theta,
+                                        int iterations, long t0, String settings) {
+        if (status != FitStatus.CONVERGED) {
+            LOG.debug("alternating: {} after {} iterations: {}", status, iterations, reason);
+        }
+        return new OptimisationSummary(name, status, reason, start.clone(), theta.clone(), iterations,
+                objective.evaluations(), System.nanoTime() - t0, trace, warnings, settings);
+    }
+
+    private static double maxAbsDifference(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}
