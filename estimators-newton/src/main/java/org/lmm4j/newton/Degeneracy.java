@@ -1,0 +1,167 @@
+package org.lmm4j.newton;
+
+import java.util.List;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.CovarianceMatrices;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.model.Group;
+
+/**
+ * How close the covariance matrices are to singularity (DESIGN §1, unbounded likelihood): Σ by the
+ * ratio of its smallest to its largest eigenvalue, each V_i by how well one observation is predicted by the
+ * others (see {@link ProfiledHessian.Result#worstConditioning()}); and the projection of Ω onto the positive
+ * semi-definite cone that makes a boundary fit exact.
+ * A degenerate matrix alone is not unboundedness; the estimator also requires the deviance to keep falling.
+ */
+final class Degeneracy {
+
+    /** Σ is degenerate when its smallest eigenvalue is below this fraction of its largest. */
+    static final double SIGMA_RATIO = 1e-10;
+    /** Some V_i is degenerate when an observation's 1 − R² on the rest of its group is below this. */
+    static final double V_CONDITIONING = 1e-10;
+    /** Eigenvalues of Ω below this fraction of its scale are clipped to zero at a converged boundary fit. */
+    static final double OMEGA_CLIP = 1e-8;
+
+    private final ProfiledDeviance deviance;
+    private final MixedModel model;
+    private final List<String> occasionLabels;
+    private final double meanZSquare;
+
+    Degeneracy(ProfiledDeviance deviance) {
+        this.deviance = deviance;
+        this.model = deviance.model();
+        this.occasionLabels = model.data().occasionLabels();
+        int q = model.data().q();
+        double s = 0;
+        long rows = 0;
+        for (Group g : model.data().groups()) {
+            for (double z : g.z()) {
+                s += z * z;
+            }
+            rows += g.size();
+        }
+        this.meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
+    }
+
+    /**
+     * A one-line reason when a covariance matrix has degenerated at θ (or the criterion is absurdly low),
+     * else null.
+     */
+    String describe(double[] theta, double worstConditioning, String worstGroup, double criterion) {
+        CovarianceMatrices c = deviance.covariances(theta);
+        String what = null;
+        SymmetricEigen se = SymmetricEigen.of(c.sigma());
+        double[] ev = se.values();
+        if (ev.length > 0) {
+            double top = Math.abs(ev[ev.length - 1]);
+            if (top == 0 || ev[0] <= SIGMA_RATIO * top) {
+                what = sigmaDegeneration(se);
+            }
+        }
+        if (what == null && worstConditioning < V_CONDITIONING && worstGroup != null) {
+            boolean omegaIndefinite = model.data().q() > 0
+                    && SymmetricEigen.of(c.omega()).values()[0] < 0;
+            what = "V_i of group " + worstGroup + " becomes singular"
+                    + (omegaIndefinite ? " (Ω is indefinite: only V_i positive definite is required)" : "");
+        }
+        if (what == null && criterion < -1e3 * Math.max(1, model.data().observations())) {
+            what = "the deviance drops below −1000 per observation";
+        }
+        return what == null ? null : "the likelihood is unbounded: " + what + " while the deviance falls without bound";
+    }
+
+    /** What degenerated when Σ(θ) is singular to within {@link #SIGMA_RATIO}, else null. */
+    String sigmaSingular(double[] theta) {
+        SymmetricEigen se = SymmetricEigen.of(deviance.covariances(theta).sigma());
+        double[] ev = se.values();
+        if (ev.length == 0) {
+            return null;
+        }
+        double top = Math.abs(ev[ev.length - 1]);
+        return top == 0 || ev[0] <= SIGMA_RATIO * top ? sigmaDegeneration(se) : null;
+    }
+
+    /**
+     * When Σ(θ) is singular to within {@link #SIGMA_RATIO}: the gradient of its smallest eigenvalue with respect to
+     * θ (∂λ_min/∂θ_k = e'(∂Σ/∂θ_k)e, zero for the Ω part), the normal of the edge of the admissible region; else null.
+     */
+    double[] sigmaEdgeNormal(double[] theta) {
+        SymmetricEigen se = SymmetricEigen.of(deviance.covariances(theta).sigma());
+        double[] ev = se.values();
+        if (ev.length == 0) {
+            return null;
+        }
+        double top = Math.abs(ev[ev.length - 1]);
+        if (!(top == 0 || ev[0] <= SIGMA_RATIO * top)) {
+            return null;
+        }
+        int t = ev.length;
+        double[][][] d = model.residual().derivatives(deviance.sigmaTheta(theta), t);
+        double[] a = new double[theta.length];
+        for (int k = 0; k < d.length; k++) {
+            double s = 0;
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    s += se.vectors()[i][0] * d[k][i][j] * se.vectors()[j][0];
+                }
+            }
+            a[k] = s;
+        }
+        return a;
+    }
+
+    private String sigmaDegeneration(SymmetricEigen se) {
+        int t = se.values().length;
+        if (t == 1 || model.residual().isScalar()) {
+            return "the residual variance goes to zero";
+        }
+        int best = 0;
+        double bestWeight = 0;
+        for (int i = 0; i < t; i++) {
+            double w = se.vectors()[i][0] * se.vectors()[i][0];
+            if (w > bestWeight) {
+                bestWeight = w;
+                best = i;
+            }
+        }
+        if (bestWeight > 0.9) {
+            String label = best < occasionLabels.size() ? occasionLabels.get(best) : String.valueOf(best + 1);
+            return "the variance at occasion " + label + " goes to zero";
+        }
+        return "Σ becomes singular (its smallest eigenvalue relative to the largest goes to zero)";
+    }
+
+    /**
+     * θ with the negligible eigenvalues of Ω (relative to max(largest eigenvalue, residual variance / mean z²))
+     * set to zero and Ω re-expressed in its structure; null when nothing would change.
+     */
+    double[] clipOmega(double[] theta) {
+        int q = model.data().q();
+        if (q == 0) {
+            return null;
+        }
+        CovarianceMatrices c = deviance.covariances(theta);
+        SymmetricEigen se = SymmetricEigen.of(c.omega());
+        double[] ev = se.values();
+        double sigmaScale = 0;
+        for (int i = 0; i < c.sigma().length; i++) {
+            sigmaScale += c.sigma()[i][i];
+        }
+        sigmaScale /= Math.max(1, c.sigma().length);
+        double ref = Math.max(Math.abs(ev[q - 1]), meanZSquare > 0 ? sigmaScale / meanZSquare : 0);
+        double[] clipped = ev.clone();
+        boolean changed = false;
+        for (int i = 0; i < q; i++) {
+            if (ev[i] <= OMEGA_CLIP * ref) {
+                changed |= ev[i] != 0;
+                clipped[i] = 0;
+            }
+        }
+        if (!changed) {
+            return null;
+        }
+        double[][] omega = se.compose(clipped);
+        double[] omegaTheta = model.randomEffects().parameters(omega);
+        return deviance.join(deviance.sigmaTheta(theta), omegaTheta);
+    }
+}

@@ -1,0 +1,399 @@
+package org.lmm4j.newton;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lmm4j.api.Estimator;
+import org.lmm4j.api.FitOptions;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.FitStatus;
+import org.lmm4j.api.IterationRecord;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.api.OptimisationSummary;
+import org.lmm4j.likelihood.FitAssembler;
+import org.lmm4j.likelihood.Gradient;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.likelihood.StartValues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Newton–Raphson on the likelihood profiled over β (the paper, after Lindstrom &amp; Bates, JASA 1988):
+ * minimises the criterion of {@link ProfiledDeviance} (Δ_p for ML, Δ_R for REML) over the covariance
+ * parameters θ with its analytic gradient and the analytic Hessian of {@link ProfiledHessian}.
+ *
+ * <p>Safeguards: start from the moment estimates ({@link StartValues#moments}); a modified Hessian where
+ * it is not positive definite (eigenvalues replaced by their absolute values, floored: a
+ * Levenberg–Marquardt-type damping that also follows negative curvature downhill); step-halving on the
+ * criterion (Armijo) and on admissibility (Σ positive definite, every V_i positive definite).
+ *
+ * <p>Boundaries: when Ω must be positive semi-definite ({@link FitOptions#constrainPsd()}), Newton runs in
+ * the coordinates of {@link Coordinates} (Ω = ΛΛ', the lme4 parametrisation, or squared variances), where
+ * every step keeps Ω positive semi-definite and a variance can reach zero; at the end, eigenvalues of Ω
+ * that are negligible are set to zero exactly when that does not worsen the criterion, so a boundary fit
+ * is exactly singular and is reported so by {@link FitAssembler}.
+ *
+ * <p>Unbounded likelihood: when the criterion keeps falling while Σ (or some V_i) degenerates, the fit
+ * stops with status UNBOUNDED and a reason naming what degenerated (see {@link Degeneracy}).
+ *
+ * <p>A minimum on the boundary of Σ's admissible region (e.g. a diagonal Σ whose variance at one occasion
+ * goes to zero while the random effects keep every V_i positive definite): once Σ is singular to within
+ * 1e-10 and the criterion is not falling, the edge λ_min(Σ) = 0 is treated as an active constraint and Newton's
+ * step is restricted to its tangent (an active-set step); convergence there ends CONVERGED with Σ held just
+ * inside positive definiteness and a warning naming what is at zero.
+ *
+ * <p>Convergence: the relative change of the criterion is below the tolerance and so is the Newton
+ * decrement g'H⁻¹g/2 (the predicted further decrease, relative to the criterion: a scale-free measure of
+ * the gradient).
+ */
+public final class NewtonEstimator implements Estimator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NewtonEstimator.class);
+
+    /** Armijo constant of the sufficient-decrease test. */
+    private static final double ARMIJO = 1e-4;
+    /** Step halvings before the line search gives up. */
+    private static final int MAX_HALVINGS = 60;
+    /** Relative eigenvalue floor of the modified Hessian. */
+    private static final double EIGEN_FLOOR = 1e-10;
+    /** A fall of the deviance per iteration that counts as "still falling" (deviance units). */
+    private static final double FALLING = 1e-3;
+    /** Consecutive falling iterations with a degenerate covariance matrix that prove unboundedness. */
+    private static final int FALLING_STREAK = 3;
+    /** Consecutive cut steps without a relative change above the tolerance after which the run has stalled. */
+    private static final int STALL_LIMIT = 20;
+
+    @Override
+    public String name() {
+        return "newton";
+    }
+
+    @Override
+    public String description() {
+        return "Newton–Raphson on the profiled likelihood with analytic gradient and Hessian (Lindstrom & Bates)";
+    }
+
+    @Override
+    public FitResult fit(MixedModel model, FitOptions options) {
+        ProfiledDeviance deviance = new ProfiledDeviance(model);
+        return FitAssembler.assemble(deviance, optimise(deviance, options));
+    }
+
+    /** Runs Newton's method and reports how it went (the θ at which to assemble the result). */
+    public OptimisationSummary optimise(ProfiledDeviance deviance, FitOptions options) {
+        return new Run(deviance, options).run();
+    }
+
+    /** One run of the method: the state of the iteration. */
+    private static final class Run {
+        private final ProfiledDeviance deviance;
+        private final FitOptions options;
+        private final MixedModel model;
+        private final ProfiledHessian hessian;
+        private final Degeneracy degeneracy;
+        private final int observations;
+        private final long started = System.nanoTime();
+        private final List<IterationRecord> trace = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private Coordinates coords;
+        private long evaluations;
+
+        Run(ProfiledDeviance deviance, FitOptions options) {
+            this.deviance = deviance;
+            this.options = options;
+            this.model = deviance.model();
+            this.hessian = new ProfiledHessian(deviance);
+            this.degeneracy = new Degeneracy(deviance);
+            this.observations = model.data().observations();
+        }
+
+        OptimisationSummary run() {
+            double[] thetaStart = StartValues.moments(model);
+            coords = Coordinates.of(model, thetaStart, options.constrainPsd());
+            double[] phi = coords.phi(thetaStart);
+            double[] theta = coords.theta(phi);
+            Gradient gr = gradient(theta);
+            if (gr == null || !Double.isFinite(gr.criterion())) {
+                return summary(FitStatus.FAILED, "the moment start values are not admissible (some V_i is not "
+                        + "positive definite)", thetaStart, thetaStart, 0);
+            }
+            Point point = point(phi, theta, gr);
+            double lastChange = Double.POSITIVE_INFINITY;
+            int streak = 0;
+            int stalled = 0;
+            int iteration = 0;
+            FitStatus status = FitStatus.NOT_CONVERGED;
+            String reason = "the iteration limit (" + options.maxIterations() + ") was reached";
+            while (true) {
+                // on the edge of Σ's admissible region, while the criterion is not falling without bound,
+                // Newton's step is restricted to the tangent of the edge (an active constraint λ_min(Σ) = 0)
+                double[] edge = streak == 0 ? degeneracy.sigmaEdgeNormal(point.theta) : null;
+                Direction dir = direction(point, edge);
+                double tolF = tolerance(point.f);
+                if (lastChange <= tolF && dir.decrement / 2 <= tolF) {
+                    status = FitStatus.CONVERGED;
+                    reason = "";
+                    if (dir.projected) {
+                        warnings.add(boundaryWarning(degeneracy.sigmaSingular(point.theta)));
+                    }
+                    break;
+                }
+                if (iteration >= options.maxIterations()) {
+                    break;
+                }
+                iteration++;
+                Step step = lineSearch(point, dir);
+                if (step == null && !dir.steepest) {
+                    step = lineSearch(point, steepest(point));
+                }
+                if (step == null) {
+                    String unbounded = streak > 0 ? degeneracy.describe(point.theta, point.worstConditioning,
+                            point.worstGroup, point.f) : null;
+                    if (unbounded != null) {
+                        status = FitStatus.UNBOUNDED;
+                        reason = unbounded;
+                    } else if (dir.decrement / 2 <= Math.max(tolF, 1e3 * noise(point.f))) {
+                        status = FitStatus.CONVERGED;
+                        reason = "";
+                    } else {
+                        reason = "no step from the current point lowers the criterion (Newton decrement "
+                                + dir.decrement + ")";
+                    }
+                    iteration--;
+                    break;
+                }
+                double fall = point.f - step.point.f;
+                lastChange = Math.abs(fall) / Math.max(1, Math.abs(step.point.f));
+                point = step.point;
+                streak = fall > FALLING ? streak + 1 : 0;
+                stalled = step.alpha < 1 && lastChange <= tolerance(point.f) ? stalled + 1 : 0;
+                IterationRecord rec = new IterationRecord(iteration, point.f, norm(point.gPhi), step.length,
+                        evaluations);
+                trace.add(rec);
+                options.progress().accept(rec);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("newton iteration {}: criterion {} gradient norm {} step {} (alpha {}) evaluations {}",
+                            iteration, point.f, rec.gradientNorm(), step.length, step.alpha, evaluations);
+                }
+                String unbounded = degeneracy.describe(point.theta, point.worstConditioning, point.worstGroup, point.f);
+                if (unbounded != null && (streak >= FALLING_STREAK || point.f < -1e3 * Math.max(observations, 1))) {
+                    status = FitStatus.UNBOUNDED;
+                    reason = unbounded;
+                    break;
+                }
+                if (stalled >= STALL_LIMIT) {
+                    reason = "stalled: the steps are cut to almost nothing while the Newton decrement stays at "
+                            + dir.decrement + " (the infimum may lie on the edge of the admissible "
+                            + "region, Σ singular, or the model may not be identified)";
+                    break;
+                }
+            }
+            double[] theta0 = thetaStart;
+            double[] thetaEnd = point.theta;
+            if (status == FitStatus.CONVERGED) {
+                thetaEnd = snapToBoundary(point);
+            }
+            return summary(status, reason, theta0, thetaEnd, iteration);
+        }
+
+        private static String boundaryWarning(String what) {
+            return "the minimum lies on the boundary of the admissible region: " + what + " (Σ is held just inside "
+                    + "positive definiteness, where the Newton step restricted to the boundary has converged; every "
+                    + "V_i stays positive definite)";
+        }
+
+        private OptimisationSummary summary(FitStatus status, String reason, double[] thetaStart, double[] theta,
+                                            int iterations) {
+            String settings = "maxIterations=" + options.maxIterations() + ", tolerance=" + options.tolerance()
+                    + ", constrainPsd=" + options.constrainPsd() + ", coordinates="
+                    + (coords == null ? "theta" : coords.describe());
+            return new OptimisationSummary("newton", status, reason, thetaStart, theta, iterations, evaluations,
+                    System.nanoTime() - started, trace, warnings, settings);
+        }
+
+        /** Criterion change below which the run has converged: the tolerance relative to the criterion, above rounding. */
+        private double tolerance(double f) {
+            return Math.max(options.tolerance() * Math.max(1, Math.abs(f)), noise(f));
+        }
+
+        /** Rounding level of the criterion, a sum over N observations. */
+        private double noise(double f) {
+            return 1e-14 * (Math.abs(f) + observations);
+        }
+
+        private Gradient gradient(double[] theta) {
+            evaluations++;
+            return deviance.gradient(theta);
+        }
+
+        private Point point(double[] phi, double[] theta, Gradient gr) {
+            ProfiledHessian.Result h = hessian.at(theta, gr);
+            double[] gPhi = coords.gradient(phi, gr.theta());
+            double[][] hPhi = coords.hessian(phi, gr.theta(), h.hessian());
+            return new Point(phi, theta, gr.criterion(), gPhi, hPhi, h.worstConditioning(), h.worstGroup());
+        }
+
+        /**
+         * The modified Newton direction d = −M⁻¹g, M = H with its eigenvalues replaced by max(|λ|, floor). With an
+         * active edge (normal a of λ_min(Σ) in φ) and a d that heads further out (a'd &lt; 0), d is instead the
+         * minimiser of g'd + d'Md/2 subject to a'd = 0: d = −M⁻¹(g − μa), μ = a'M⁻¹g / a'M⁻¹a.
+         */
+        private Direction direction(Point pt, double[] edge) {
+            int n = pt.gPhi.length;
+            if (n == 0) {
+                return new Direction(new double[0], 0, false, false);
+            }
+            SymmetricEigen eig = SymmetricEigen.of(pt.hPhi);
+            double top = 0;
+            for (double v : eig.values()) {
+                top = Math.max(top, Math.abs(v));
+            }
+            double floor = Math.max(EIGEN_FLOOR * top, Double.MIN_NORMAL);
+            double[] mg = solveModified(eig, floor, pt.gPhi);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = -mg[i];
+            }
+            boolean projected = false;
+            if (edge != null && dot(edge, d) < 0) {
+                double[] ma = solveModified(eig, floor, edge);
+                double ama = dot(edge, ma);
+                if (ama > 0) {
+                    double mu = dot(edge, mg) / ama;
+                    for (int i = 0; i < n; i++) {
+                        d[i] += mu * ma[i];
+                    }
+                    projected = true;
+                }
+            }
+            return new Direction(d, -dot(pt.gPhi, d), false, projected);
+        }
+
+        /** M⁻¹v for M = Q diag(max(|λ|, floor)) Q'. */
+        private static double[] solveModified(SymmetricEigen eig, double floor, double[] v) {
+            int n = v.length;
+            double[] out = new double[n];
+            for (int j = 0; j < n; j++) {
+                double coef = 0;
+                for (int i = 0; i < n; i++) {
+                    coef += eig.vectors()[i][j] * v[i];
+                }
+                coef /= Math.max(Math.abs(eig.values()[j]), floor);
+                for (int i = 0; i < n; i++) {
+                    out[i] += coef * eig.vectors()[i][j];
+                }
+            }
+            return out;
+        }
+
+        private static double dot(double[] a, double[] b) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+                s += a[i] * b[i];
+            }
+            return s;
+        }
+
+        /** Steepest descent, scaled so that its length matches the gradient's Cauchy step on |H|. */
+        private Direction steepest(Point pt) {
+            int n = pt.gPhi.length;
+            double gg = 0;
+            double ghg = 0;
+            for (int i = 0; i < n; i++) {
+                gg += pt.gPhi[i] * pt.gPhi[i];
+                for (int j = 0; j < n; j++) {
+                    ghg += pt.gPhi[i] * pt.hPhi[i][j] * pt.gPhi[j];
+                }
+            }
+            double scale = ghg > 0 ? gg / ghg : 1 / Math.max(Math.sqrt(gg), Double.MIN_NORMAL);
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = -scale * pt.gPhi[i];
+            }
+            return new Direction(d, scale * gg, true, false);
+        }
+
+        /** Step-halving from α = 1 until the criterion falls enough (Armijo) at an admissible point. */
+        private Step lineSearch(Point pt, Direction dir) {
+            double slope = -dir.decrement;
+            if (!(slope < 0)) {
+                return null;
+            }
+            double alpha = 1;
+            for (int h = 0; h <= MAX_HALVINGS; h++, alpha /= 2) {
+                double[] phi = pt.phi.clone();
+                for (int i = 0; i < phi.length; i++) {
+                    phi[i] += alpha * dir.d[i];
+                }
+                double[] theta = coords.theta(phi);
+                if (!deviance.isAdmissible(theta, options.constrainPsd() && !coords.omegaAlwaysPsd())) {
+                    continue;
+                }
+                // the full step usually succeeds: evaluate it with its gradient; shorter ones by the criterion first
+                Gradient gr = null;
+                double f;
+                if (alpha == 1) {
+                    gr = gradient(theta);
+                    f = gr == null ? Double.POSITIVE_INFINITY : gr.criterion();
+                } else {
+                    evaluations++;
+                    f = deviance.criterion(theta);
+                }
+                if (!Double.isFinite(f)) {
+                    continue;
+                }
+                if (f <= pt.f + ARMIJO * alpha * slope) {
+                    if (gr == null) {
+                        gr = gradient(theta);
+                    }
+                    return new Step(point(phi, theta, gr), alpha, alpha * norm(dir.d));
+                }
+                if (Math.abs(alpha * slope) < noise(pt.f) * 1e-3) {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * At a converged point, sets eigenvalues of Ω that are negligible (relative to the largest, or to
+         * the residual scale) to zero when that does not raise the criterion: a boundary fit then has an
+         * exactly singular Ω̂.
+         */
+        private double[] snapToBoundary(Point pt) {
+            if (!options.constrainPsd() || model.data().q() == 0) {
+                return pt.theta;
+            }
+            double[] snapped = degeneracy.clipOmega(pt.theta);
+            if (snapped == null || !deviance.isAdmissible(snapped, true)) {
+                return pt.theta;
+            }
+            evaluations++;
+            double f = deviance.criterion(snapped);
+            if (f <= pt.f + tolerance(pt.f)) {
+                return snapped;
+            }
+            return pt.theta;
+        }
+
+        private static double norm(double[] v) {
+            double s = 0;
+            for (double a : v) {
+                s += a * a;
+            }
+            return Math.sqrt(s);
+        }
+    }
+
+    /** An iterate: coordinates, θ, criterion, gradient and Hessian in the optimiser's coordinates, V_i conditioning. */
+    private record Point(double[] phi, double[] theta, double f, double[] gPhi, double[][] hPhi, double worstConditioning,
+                         String worstGroup) {
+    }
+
+    /** A search direction, its Newton decrement −g'd, and whether it is steepest descent or restricted to Σ's edge. */
+    private record Direction(double[] d, double decrement, boolean steepest, boolean projected) {
+    }
+
+    /** An accepted step. */
+    private record Step(Point point, double alpha, double length) {
+    }
+}
