@@ -1,0 +1,331 @@
+package org.lmm4j.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.PropertyDefaults;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import org.lmm4j.api.Estimator;
+import org.lmm4j.api.FitOptions;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.FitStatus;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.Gradient;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.likelihood.StartValues;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
+
+/**
+ * What every {@link Estimator} must do (DESIGN §4), on generated well-posed models: its fit is no worse
+ * than random admissible θ (optimality); a converged interior fit has a small gradient; nested Σ
+ * structures (scalar ⊂ diagonal ⊂ free, and scalar ⊂ cs/ar1 ⊂ Toeplitz ⊂ free) and nested means
+ * (equal ⊂ gender ⊂ free) give ordered minima; it reaches the same minimum as every other discovered
+ * estimator and a reference BFGS; its fit is equivariant under y → cy (Σ̂, Ω̂ by c², β̂ by c, Δ̂ by
+ * 2N log|c|); and its BLUPs equal the paper's shrinkage formula in the balanced orthonormal case.
+ *
+ * <p>A plug-in author subclasses it in three lines: {@code class MineTest extends EstimatorContract {
+ * protected Estimator estimator() { return new Mine(); } }}. The structures come from the class path.
+ */
+@PropertyDefaults(tries = 100)
+public abstract class EstimatorContract {
+
+    /** The estimator under test. */
+    protected abstract Estimator estimator();
+
+    /** The options every fit uses; by default {@link FitOptions#defaults()}. */
+    protected FitOptions options() {
+        return FitOptions.defaults();
+    }
+
+    /** The generated models; by default {@link ModelSpec#wellPosed()}. */
+    protected ModelSpec spec() {
+        return ModelSpec.wellPosed();
+    }
+
+    /** Relative tolerance on minimum deviances compared across fits (each converged to its own tolerance). */
+    protected double devianceTolerance() {
+        return 1e-6;
+    }
+
+    /** Relative tolerance on fitted parameters (β̂, Σ̂, Ω̂) compared across fits. */
+    protected double parameterTolerance() {
+        return 1e-3;
+    }
+
+    /** The estimators to agree with: every other discovered estimator, and the test kit's reference. */
+    protected List<Estimator> rivals() {
+        List<Estimator> out = new ArrayList<>();
+        for (Estimator e : Discovered.estimators()) {
+            if (!e.name().equals(estimator().name())) {
+                out.add(e);
+            }
+        }
+        out.add(new ReferenceMinimiser());
+        return out;
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> wellPosedModels() {
+        return ModelGenerators.models(spec());
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> marginalModels() {
+        return ModelGenerators.models(spec().withRandomDesigns(0).withOccasions(3, 4).withMissing(0)); // balanced: a free Σ has a minimum
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> genderModels() {
+        return ModelGenerators.models(spec().withMeans(Layout.Mean.EQUAL, Layout.Mean.GENDER));
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> balancedOrthonormalModels() {
+        return ModelGenerators.balancedOrthonormal();
+    }
+
+    /**
+     * Fits with the estimator under test and checks that it reached the minimum: status CONVERGED; or
+     * NOT_CONVERGED (its own convergence test unmet, as happens near a boundary) at a point no worse than
+     * the reference BFGS minimum. Never UNBOUNDED or FAILED on a well-posed model.
+     */
+    protected FitResult fitConverged(MixedModel model) {
+        FitResult f = estimator().fit(model, options());
+        assertNotNull(f, "fit returned null");
+        boolean boundary = atBoundary(f);
+        Statistics.label("status").collect(f.status() + (boundary ? " at boundary" : ""));
+        if (f.status() == FitStatus.CONVERGED) {
+            assertTrue(Double.isFinite(f.criterion()), "criterion " + f.criterion());
+            return f;
+        }
+        FitResult reference = new ReferenceMinimiser().fit(model, options());
+        boolean atMinimum = f.status() == FitStatus.NOT_CONVERGED && Double.isFinite(f.criterion())
+                && f.criterion() <= reference.criterion() + devianceTolerance() * (1 + Math.abs(reference.criterion()));
+        if (!atMinimum) {
+            throw new AssertionError("a well-posed model must be fitted, got " + f.status() + " (" + f.reason()
+                    + ") at θ̂ = " + Arrays.toString(f.theta()) + ", Δ̂ = " + f.criterion() + ", at boundary = "
+                    + boundary + "; the reference BFGS reaches Δ = " + reference.criterion() + " at θ = "
+                    + Arrays.toString(reference.theta()) + " (" + reference.status() + ")");
+        }
+        return f;
+    }
+
+    /**
+     * A boundary fit: the reported singular flag, or an eigenvalue of Ω̂ or Σ̂ below 10⁻⁶ of the largest
+     * variance of either (so a 1×1 Ω̂ at zero counts, whatever its own scale).
+     */
+    protected static boolean atBoundary(FitResult f) {
+        if (f.singular()) {
+            return true;
+        }
+        double[] es = org.lmm4j.linalg.Matrices.eigenvalues(f.sigma());
+        double top = es[es.length - 1];
+        double[] eo = f.omega() == null || f.omega().length == 0 ? new double[0]
+                : org.lmm4j.linalg.Matrices.eigenvalues(f.omega());
+        if (eo.length > 0) {
+            top = Math.max(top, eo[eo.length - 1]);
+        }
+        return es[0] <= 1e-6 * top || eo.length > 0 && eo[0] <= 1e-6 * top;
+    }
+
+    @Property
+    public void fittedDevianceIsNoWorseThanRandomAdmissiblePoints(@ForAll("wellPosedModels") GeneratedModel m) {
+        MixedModel model = m.model();
+        FitResult fit = fitConverged(model);
+        ProfiledDeviance pd = new ProfiledDeviance(model);
+        double[] hat = fit.theta();
+        assertTrue(pd.isAdmissible(hat, options().constrainPsd()), "fitted θ is not admissible: " + Arrays.toString(hat));
+        double best = pd.criterion(hat);
+        assertClose(best, fit.criterion(), 1e-9, "the reported criterion is the criterion at the reported θ");
+        Random r = new Random(m.seed());
+        List<double[]> rivals = new ArrayList<>();
+        rivals.add(m.theta());
+        rivals.add(StartValues.moments(model));
+        for (int k = 0; k < 10; k++) {
+            rivals.add(ModelGenerators.admissibleTheta(model, r, 0.5 + 2 * r.nextDouble()));
+        }
+        for (int k = 0; k < 20; k++) {
+            double[] near = hat.clone();
+            double size = k < 10 ? 1e-2 : 1e-4;
+            for (int i = 0; i < near.length; i++) {
+                near[i] += size * Math.max(Math.abs(near[i]), 1e-2) * r.nextGaussian();
+            }
+            if (pd.isAdmissible(near, options().constrainPsd())) {
+                rivals.add(near);
+            }
+        }
+        for (double[] theta : rivals) {
+            double other = pd.criterion(theta);
+            assertTrue(best <= other + devianceTolerance() * (1 + Math.abs(best)),
+                    "Δ(θ̂) = " + best + " > Δ(θ) = " + other + " at admissible θ = " + Arrays.toString(theta));
+        }
+    }
+
+    @Property
+    public void convergedFitHasSmallGradient(@ForAll("wellPosedModels") GeneratedModel m) {
+        FitResult fit = fitConverged(m.model());
+        Statistics.label("boundary").collect(atBoundary(fit));
+        if (atBoundary(fit)) {
+            return; // at a boundary the gradient need not vanish; optimality is checked by the other properties
+        }
+        ProfiledDeviance pd = new ProfiledDeviance(m.model());
+        Gradient g = pd.gradient(fit.theta());
+        assertNotNull(g);
+        // a first-order change of the criterion along each coordinate, relative to the coordinate's size
+        for (int k = 0; k < g.theta().length; k++) {
+            double change = Math.abs(g.theta()[k]) * Math.max(Math.abs(fit.theta()[k]), 1e-1);
+            assertTrue(change <= 1e-3 * (1 + Math.sqrt(m.data().observations())),
+                    "∂Δ/∂θ_" + k + " = " + g.theta()[k] + " at θ̂ = " + Arrays.toString(fit.theta()));
+        }
+    }
+
+    @Property
+    public void nestedResidualStructuresGiveOrderedMinima(@ForAll("marginalModels") GeneratedModel m) {
+        List<List<String>> chains = List.of(List.of("scalar", "diagonal", "free"),
+                List.of("scalar", "cs", "toeplitz", "free"), List.of("scalar", "ar1", "toeplitz", "free"));
+        List<String> chain = chains.get((int) Math.floorMod(m.seed(), 3L));
+        Statistics.label("chain").collect(String.join("⊂", chain));
+        double previous = Double.POSITIVE_INFINITY;
+        String previousName = "";
+        for (String name : chain) {
+            if (!Discovered.hasStructure(name)) {
+                continue;
+            }
+            MixedModel model = new MixedModel(m.data(), Discovered.structure(name), null, m.model().method());
+            double d = fitConverged(model).criterion();
+            assertTrue(d <= previous + devianceTolerance() * (1 + Math.abs(d)),
+                    "Δ̂(" + name + ") = " + d + " > Δ̂(" + previousName + ") = " + previous);
+            previous = d;
+            previousName = name;
+        }
+    }
+
+    @Property
+    public void nestedMeanStructuresGiveOrderedMinima(@ForAll("genderModels") GeneratedModel m) {
+        double previous = Double.POSITIVE_INFINITY;
+        Layout.Mean previousMean = null;
+        for (Layout.Mean mean : List.of(Layout.Mean.EQUAL, Layout.Mean.GENDER, Layout.Mean.FREE)) {
+            ModelData data = ModelTransforms.copyResponse(m.layout().design(mean, m.data().q()), m.data());
+            MixedModel model = new MixedModel(data, m.model().residual(), m.model().randomEffects(), Method.ML);
+            double d = fitConverged(model).criterion();
+            assertTrue(d <= previous + devianceTolerance() * (1 + Math.abs(d)),
+                    "ML Δ̂(" + mean + ") = " + d + " > Δ̂(" + previousMean + ") = " + previous);
+            previous = d;
+            previousMean = mean;
+        }
+    }
+
+    @Property
+    public void estimatorsReachTheSameMinimum(@ForAll("wellPosedModels") GeneratedModel m) {
+        FitResult mine = fitConverged(m.model());
+        for (Estimator other : rivals()) {
+            FitResult theirs = other.fit(m.model(), options());
+            if (theirs.status() != FitStatus.CONVERGED) {
+                continue; // a rival's own failure is its own contract's business
+            }
+            double tol = devianceTolerance() * (1 + Math.abs(theirs.criterion()));
+            if (other instanceof ReferenceMinimiser) {
+                assertTrue(mine.criterion() <= theirs.criterion() + tol, estimator().name() + " Δ̂ = " + mine.criterion()
+                        + " above the reference BFGS minimum " + theirs.criterion());
+            } else {
+                assertEquals(theirs.criterion(), mine.criterion(), tol,
+                        estimator().name() + " and " + other.name() + " reach different minima");
+            }
+        }
+    }
+
+    @Property
+    public void scalingEquivariance(@ForAll("wellPosedModels") GeneratedModel m) {
+        Random r = new Random(m.seed());
+        double c = Math.exp(4 * r.nextDouble() - 2) * (r.nextBoolean() ? 1 : -1);
+        FitResult a = fitConverged(m.model());
+        FitResult b = fitConverged(m.with(ModelTransforms.scaleResponse(m.data(), c)));
+        int n = m.data().observations();
+        int p = m.data().p();
+        double shift = 2 * (m.model().method() == Method.REML ? n - p : n) * Math.log(Math.abs(c));
+        assertEquals(a.criterion() + shift, b.criterion(),
+                devianceTolerance() * (1 + Math.abs(a.criterion()) + Math.abs(shift)),
+                "Δ̂(cy) − Δ̂(y) vs 2N log|c| (c = " + c + ")");
+        Statistics.label("boundary").collect(atBoundary(a) || atBoundary(b));
+        if (atBoundary(a) || atBoundary(b)) {
+            return; // a boundary fit is flat along the boundary: only the minimum is unique
+        }
+        double tol = parameterTolerance();
+        assertClose(Dense.scale(a.sigma(), c * c), b.sigma(), tol, "Σ̂(cy) vs c²Σ̂(y)");
+        if (a.omega() != null) {
+            assertClose(Dense.scale(a.omega(), c * c), b.omega(), tol, "Ω̂(cy) vs c²Ω̂(y)");
+        }
+        double[] beta = a.fixedEffects().clone();
+        for (int k = 0; k < beta.length; k++) {
+            beta[k] *= c;
+        }
+        double scale = Math.abs(c) * (1 + Dense.maxAbs(a.fixedEffects()));
+        assertTrue(Dense.maxDifference(beta, b.fixedEffects()) <= tol * scale,
+                "β̂(cy) vs cβ̂(y): " + Arrays.toString(beta) + " vs " + Arrays.toString(b.fixedEffects()));
+    }
+
+    @Property
+    public void blupGeneralFormulaEqualsShrinkageFormula(@ForAll("balancedOrthonormalModels") GeneratedModel m) {
+        FitResult fit = fitConverged(m.model());
+        int q = m.data().q();
+        double sigma2 = fit.sigma()[0][0];
+        double[][] omega = fit.omega();
+        double[][] plus = new double[q][q];
+        for (int a = 0; a < q; a++) {
+            plus[a] = omega[a].clone();
+            plus[a][a] += sigma2;
+        }
+        double[][] shrink = Dense.times(omega, Dense.inverse(plus)); // S = Ω(Ω + σ²I)⁻¹
+        List<Group> groups = m.data().groups();
+        double[] meanOls = new double[q];
+        double[][] ols = new double[groups.size()][];
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            double[][] x = Dense.rows(g.x(), g.size(), q);
+            ols[i] = Dense.times(Dense.transpose(x), g.y()); // B̂_i = X'y_i, since X'X = I
+            for (int a = 0; a < q; a++) {
+                meanOls[a] += ols[i][a] / groups.size();
+            }
+        }
+        double[] beta = fit.fixedEffects();
+        assertVectorClose(meanOls, beta, 1e-8, "β̂ = mean of the least-squares coefficients B̂_i");
+        for (int i = 0; i < groups.size(); i++) {
+            double[] diff = new double[q];
+            for (int a = 0; a < q; a++) {
+                diff[a] = ols[i][a] - beta[a];
+            }
+            // E(B|Y) = B̃[I − S] + B̂S, i.e. b̂_i = E(B_i|Y) − β̂ = S'(B̂_i − β̂) (S is symmetric here)
+            double[] paper = Dense.times(Dense.transpose(shrink), diff);
+            assertVectorClose(paper, fit.randomEffects()[i], 1e-7 * (1 + Dense.maxAbs(ols[i])),
+                    "BLUP of " + groups.get(i).id() + ": general formula vs shrinkage formula");
+        }
+    }
+
+    private static void assertClose(double expected, double actual, double relative, String what) {
+        assertEquals(expected, actual, relative * (1 + Math.abs(expected)), what);
+    }
+
+    private static void assertClose(double[][] expected, double[][] actual, double relative, String what) {
+        double tol = relative * Dense.maxAbs(expected);
+        assertTrue(Dense.maxDifference(expected, actual) <= tol,
+                what + ": " + Arrays.deepToString(expected) + " vs " + Arrays.deepToString(actual));
+    }
+
+    private static void assertVectorClose(double[] expected, double[] actual, double relative, String what) {
+        double tol = relative * (1 + Dense.maxAbs(expected));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tol, what + ", entry " + i);
+        }
+    }
+}

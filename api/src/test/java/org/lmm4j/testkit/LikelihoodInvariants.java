@@ -1,0 +1,284 @@
+package org.lmm4j.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.PropertyDefaults;
+import net.jqwik.api.Provide;
+import org.lmm4j.api.CovarianceStructure;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.Profile;
+import org.lmm4j.model.ModelData;
+
+/**
+ * The invariants of the likelihood itself (DESIGN §4), checked on generated models at admissible θ
+ * (the θ the data were drawn from, or a random admissible one): profiled = full deviance at β̂(θ); the
+ * analytic gradient matches finite differences; invariance under permutation of groups and of rows
+ * within groups, under X → XA (β̂ → A⁻¹β̂) and Z → ZA (Ω → A⁻¹ΩA⁻ᵀ), and y → y + Xδ (β̂ → β̂ + δ);
+ * equivariance under y → cy with c²Σ, c²Ω (Δ_p shifts by 2N log|c|, β̂ scales by c); and
+ * Δ_R = Δ_p + log det(Σ X_i'V_i⁻¹X_i).
+ *
+ * <p>Subclass it with nothing to check the library's {@code ProfiledDeviance} with every discovered
+ * structure; override {@link #spec()} to aim at one structure (a structure author's plug-in), or
+ * {@link #likelihood(MixedModel)} to check another implementation of the deviance. The property
+ * methods are public so a test can call them on chosen models.
+ */
+@PropertyDefaults(tries = 100)
+public abstract class LikelihoodInvariants {
+
+    /** Relative tolerance of identities that hold exactly in exact arithmetic. */
+    protected static final double EXACT = 1e-8;
+
+    /** The models generated; by default {@link ModelSpec#anyModel()}. */
+    protected ModelSpec spec() {
+        return ModelSpec.anyModel();
+    }
+
+    /** The likelihood under test; by default the library's. */
+    protected Likelihood likelihood(MixedModel model) {
+        return Likelihood.of(model);
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> models() {
+        return ModelGenerators.models(spec());
+    }
+
+    @Provide
+    public Arbitrary<GeneratedModel> modelsWithRandomEffects() {
+        return ModelGenerators.models(spec().withRandomDesigns(1, 2));
+    }
+
+    /** θ at which a property is checked: the generating θ for even seeds, a random admissible θ for odd ones. */
+    protected double[] thetaFor(GeneratedModel m) {
+        if ((m.seed() & 1) == 0) {
+            return m.theta().clone();
+        }
+        return ModelGenerators.admissibleTheta(m.model(), new Random(m.seed()), 1);
+    }
+
+    @Property
+    public void profiledEqualsFullDevianceAtGlsBeta(@ForAll("models") GeneratedModel m) {
+        MixedModel ml = m.model().withMethod(Method.ML);
+        Likelihood l = likelihood(ml);
+        double[] theta = thetaFor(m);
+        Profile pr = l.profile(theta);
+        assertTrue(pr.admissible(), "admissible θ gave an inadmissible profile");
+        double profiled = l.criterion(theta);
+        assertClose(pr.devianceMl(), profiled, EXACT, "criterion(θ) vs profile(θ).devianceMl()");
+        double full = l.deviance(pr.beta(), theta);
+        assertClose(full, profiled, EXACT, "Δ(β̂(θ), θ) vs Δ_p(θ)");
+        // β̂(θ) minimises Δ(·, θ): moving it in any direction raises the full deviance
+        Random r = new Random(m.seed() + 1);
+        for (int k = 0; k < 3; k++) {
+            double[] moved = pr.beta().clone();
+            for (int c = 0; c < moved.length; c++) {
+                moved[c] += 1e-3 * (1 + Math.abs(moved[c])) * r.nextGaussian();
+            }
+            assertTrue(l.deviance(moved, theta) >= full - EXACT * (1 + Math.abs(full)),
+                    "Δ(β, θ) below Δ(β̂(θ), θ): β̂ is not the GLS minimiser");
+        }
+    }
+
+    @Property
+    public void gradientMatchesFiniteDifferences(@ForAll("models") GeneratedModel m) {
+        Likelihood l = likelihood(m.model());
+        double[] theta = thetaFor(m);
+        double[] g = l.gradient(theta);
+        assertNotNull(g, "no gradient at an admissible θ");
+        double scale = 1 + Dense.maxAbs(g);
+        for (int k = 0; k < theta.length; k++) {
+            double h = 1e-5 * Math.max(1e-2, Math.abs(theta[k]));
+            double[] plus = theta.clone();
+            double[] minus = theta.clone();
+            plus[k] += h;
+            minus[k] -= h;
+            double fd = (l.criterion(plus) - l.criterion(minus)) / (2 * h);
+            assertEquals(fd, g[k], 1e-5 * scale, "∂criterion/∂θ_" + k + " analytic vs central difference");
+        }
+    }
+
+    @Property
+    public void invariantUnderPermutationOfGroups(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        MixedModel permuted = m.with(ModelTransforms.permuteGroups(m.data(), new Random(m.seed())));
+        assertSameFit(likelihood(m.model()), likelihood(permuted), theta, "groups permuted");
+    }
+
+    @Property
+    public void invariantUnderPermutationOfRowsWithinGroups(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        MixedModel permuted = m.with(ModelTransforms.permuteRowsWithinGroups(m.data(), new Random(m.seed())));
+        assertSameFit(likelihood(m.model()), likelihood(permuted), theta, "rows permuted within groups");
+    }
+
+    @Property
+    public void invariantUnderReparametrisationOfX(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        int p = m.data().p();
+        double[][] a = ModelTransforms.randomNonSingular(p, new Random(m.seed()));
+        MixedModel transformed = m.with(ModelTransforms.transformFixed(m.data(), a));
+        Profile before = likelihood(m.model()).profile(theta);
+        Likelihood after = likelihood(transformed);
+        Profile pr = after.profile(theta);
+        // X → XA: β̂ → A⁻¹β̂, i.e. Aβ̂' = β̂
+        assertVectorClose(before.beta(), Dense.times(a, pr.beta()), EXACT, "Aβ̂(XA) vs β̂(X)");
+        // Δ_p is unchanged; log det(A'X'V⁻¹XA) adds 2 log|det A| to Δ_R
+        double shift = m.model().method() == Method.REML ? 2 * Dense.logAbsDet(a) : 0;
+        assertClose(likelihood(m.model()).criterion(theta) + shift, after.criterion(theta), EXACT,
+                "criterion after X → XA");
+    }
+
+    @Property
+    public void invariantUnderReparametrisationOfZ(@ForAll("modelsWithRandomEffects") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        MixedModel model = m.model();
+        int q = m.data().q();
+        CovarianceStructure omegaStructure = model.randomEffects();
+        int ns = model.sigmaParameterCount();
+        double[][] omega = omegaStructure.matrix(java.util.Arrays.copyOfRange(theta, ns, theta.length), q);
+        Random r = new Random(m.seed());
+        // the most general A the Ω structure can follow: any, then diagonal, then a multiple of I
+        double[][] a = null;
+        double[] omegaTheta = null;
+        for (int kind = 0; kind < 3 && omegaTheta == null; kind++) {
+            a = ModelTransforms.randomNonSingular(q, r);
+            for (int i = 0; i < q; i++) {
+                for (int j = 0; j < q; j++) {
+                    if (kind > 0 && i != j) {
+                        a[i][j] = 0;
+                    }
+                    if (kind == 2) {
+                        a[i][i] = a[0][0];
+                    }
+                }
+            }
+            double[][] ai = Dense.inverse(a);
+            double[][] target = Dense.times(Dense.times(ai, omega), Dense.transpose(ai));
+            double[] candidate = omegaStructure.parameters(target);
+            if (Dense.maxDifference(omegaStructure.matrix(candidate, q), target) <= 1e-9 * Dense.maxAbs(target)) {
+                omegaTheta = candidate;
+            }
+        }
+        assertNotNull(omegaTheta, omegaStructure.name() + " cannot represent c²Ω: not closed under scaling");
+        double[] theta2 = ModelGenerators.join(java.util.Arrays.copyOfRange(theta, 0, ns), omegaTheta);
+        MixedModel transformed = m.with(ModelTransforms.transformRandom(m.data(), a));
+        Likelihood before = likelihood(model);
+        Likelihood after = likelihood(transformed);
+        assertClose(before.criterion(theta), after.criterion(theta2), EXACT, "criterion after Z → ZA, Ω → A⁻¹ΩA⁻ᵀ");
+        Profile p1 = before.profile(theta);
+        Profile p2 = after.profile(theta2);
+        assertVectorClose(p1.beta(), p2.beta(), EXACT, "β̂ after Z → ZA");
+        double[][] b1 = before.blups(theta, p1.beta());
+        double[][] b2 = after.blups(theta2, p2.beta());
+        double[][] ai = Dense.inverse(a);
+        for (int i = 0; i < b1.length; i++) {
+            assertVectorClose(Dense.times(ai, b1[i]), b2[i], 1e-7, "BLUP of group " + i + " after Z → ZA (b̂ → A⁻¹b̂)");
+        }
+    }
+
+    @Property
+    public void betaShiftsWhenYShiftsByXDelta(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        Random r = new Random(m.seed());
+        double[] delta = new double[m.data().p()];
+        for (int c = 0; c < delta.length; c++) {
+            delta[c] = 3 * r.nextGaussian();
+        }
+        MixedModel shifted = m.with(ModelTransforms.shiftResponse(m.data(), delta));
+        Likelihood before = likelihood(m.model());
+        Likelihood after = likelihood(shifted);
+        Profile p1 = before.profile(theta);
+        Profile p2 = after.profile(theta);
+        double[] expected = p1.beta().clone();
+        for (int c = 0; c < expected.length; c++) {
+            expected[c] += delta[c];
+        }
+        assertVectorClose(expected, p2.beta(), EXACT, "β̂(y + Xδ) vs β̂(y) + δ");
+        assertClose(before.criterion(theta), after.criterion(theta), EXACT, "criterion after y → y + Xδ");
+    }
+
+    @Property
+    public void devianceShiftsBy2NLogCUnderScaling(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        MixedModel model = m.model();
+        Random r = new Random(m.seed());
+        double c = Math.exp(6 * r.nextDouble() - 3) * (r.nextBoolean() ? 1 : -1);
+        double[] scaled = scaledTheta(model, theta, c * c);
+        MixedModel sm = m.with(ModelTransforms.scaleResponse(m.data(), c));
+        Likelihood before = likelihood(model);
+        Likelihood after = likelihood(sm);
+        int n = m.data().observations();
+        int p = m.data().p();
+        double expectedShift = 2 * (model.method() == Method.REML ? n - p : n) * Math.log(Math.abs(c));
+        double d1 = before.criterion(theta);
+        double d2 = after.criterion(scaled);
+        assertEquals(d1 + expectedShift, d2, EXACT * (1 + Math.abs(d1) + Math.abs(expectedShift)),
+                "Δ(cy; c²Σ, c²Ω) − Δ(y; Σ, Ω) vs 2N log|c| (c = " + c + ")");
+        Profile p1 = before.profile(theta);
+        Profile p2 = after.profile(scaled);
+        double[] expected = p1.beta().clone();
+        for (int k = 0; k < expected.length; k++) {
+            expected[k] *= c;
+        }
+        assertVectorClose(expected, p2.beta(), EXACT, "β̂(cy) vs cβ̂(y)");
+    }
+
+    @Property
+    public void remlCriterionIsProfiledPlusLogDet(@ForAll("models") GeneratedModel m) {
+        double[] theta = thetaFor(m);
+        Likelihood ml = likelihood(m.model().withMethod(Method.ML));
+        Likelihood reml = likelihood(m.model().withMethod(Method.REML));
+        Profile pr = reml.profile(theta);
+        DenseLikelihood dense = DenseLikelihood.at(m.model(), theta);
+        assertClose(dense.logDetA(), pr.logDetXtVinvX(), EXACT, "log det(Σ X_i'V_i⁻¹X_i) vs the dense formula");
+        assertClose(dense.ml(), ml.criterion(theta), EXACT, "Δ_p vs the dense formula");
+        assertClose(ml.criterion(theta) + dense.logDetA(), reml.criterion(theta), EXACT, "Δ_R vs Δ_p + log det A");
+        assertVectorClose(dense.beta(), pr.beta(), 1e-7, "β̂ vs the dense GLS formula");
+    }
+
+    /** θ' with Σ(θ') = kΣ(θ) and Ω(θ') = kΩ(θ), through each structure's parameters(·). */
+    protected static double[] scaledTheta(MixedModel model, double[] theta, double k) {
+        int t = model.data().occasions();
+        int q = model.data().q();
+        int ns = model.sigmaParameterCount();
+        double[][] sigma = Dense.scale(model.residual().matrix(java.util.Arrays.copyOfRange(theta, 0, ns), t), k);
+        double[] ts = model.residual().parameters(sigma);
+        assertTrue(Dense.maxDifference(model.residual().matrix(ts, t), sigma) <= 1e-9 * Dense.maxAbs(sigma),
+                model.residual().name() + " cannot represent c²Σ");
+        if (q == 0) {
+            return ts;
+        }
+        double[][] omega = Dense.scale(model.randomEffects().matrix(java.util.Arrays.copyOfRange(theta, ns, theta.length), q), k);
+        double[] to = model.randomEffects().parameters(omega);
+        assertTrue(Dense.maxDifference(model.randomEffects().matrix(to, q), omega) <= 1e-9 * Dense.maxAbs(omega),
+                model.randomEffects().name() + " cannot represent c²Ω");
+        return ModelGenerators.join(ts, to);
+    }
+
+    private static void assertSameFit(Likelihood a, Likelihood b, double[] theta, String what) {
+        assertClose(a.criterion(theta), b.criterion(theta), 1e-10, "criterion, " + what);
+        assertVectorClose(a.profile(theta).beta(), b.profile(theta).beta(), EXACT, "β̂, " + what);
+    }
+
+    /** |expected − actual| ≤ relative·(1 + |expected|). */
+    protected static void assertClose(double expected, double actual, double relative, String what) {
+        assertTrue(Double.isFinite(actual), what + ": not finite: " + actual);
+        assertEquals(expected, actual, relative * (1 + Math.abs(expected)), what);
+    }
+
+    /** Every entry within relative·(1 + max|expected|). */
+    protected static void assertVectorClose(double[] expected, double[] actual, double relative, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double tol = relative * (1 + Dense.maxAbs(expected));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tol, what + ", entry " + i);
+        }
+    }
+}
