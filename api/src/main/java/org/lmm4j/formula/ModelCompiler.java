@@ -425,7 +425,7 @@ public final class ModelCompiler {
             if (t.numeric()) {
                 if (t.firstNonFinite() >= 0) {
                     throw new InputException(where(t.firstNonFinite(), column) + ": "
-                            + cell(column, t.firstNonFinite()) + " is not a finite number");
+                            + cell(column, t.firstNonFinite()) + " is not a finite number (or exceeds 1e150 in magnitude)");
                 }
                 return true;
             }

@@ -11,6 +11,12 @@ final class NumberCells {
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+    /**
+     * Largest magnitude accepted: the likelihood squares the data (y'V⁻¹y), so anything beyond
+     * about 1e154 overflows to infinity; such cells are reported like non-finite ones.
+     */
+    static final double LARGEST = 1e150;
+
     private NumberCells() {
     }
 
@@ -72,7 +78,7 @@ final class NumberCells {
         }
         try {
             double v = Double.parseDouble(s);
-            return Double.isFinite(v) ? v : Double.NaN;
+            return Double.isFinite(v) && Math.abs(v) <= LARGEST ? v : Double.NaN;
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
@@ -94,7 +100,8 @@ final class NumberCells {
             }
         }
         try {
-            return Double.isInfinite(Double.parseDouble(s));
+            double v = Double.parseDouble(s);
+            return Double.isInfinite(v) || Math.abs(v) > LARGEST;
         } catch (NumberFormatException e) {
             return false;
         }

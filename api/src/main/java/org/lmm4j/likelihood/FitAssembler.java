@@ -27,6 +27,9 @@ public final class FitAssembler {
     /** Eigenvalue of Ω (relative to its largest) or variance of Σ (relative to the largest) below which a fit is singular. */
     public static final double SINGULAR_TOLERANCE = 1e-6;
 
+    /** Eigenvalue of Ω relative to the residual variance below which a random-effects fit is singular. */
+    public static final double RELATIVE_VARIANCE_TOLERANCE = 1e-8;
+
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private FitAssembler() {
@@ -52,6 +55,10 @@ public final class FitAssembler {
             reason = reason.isEmpty() ? "the final covariance parameters are not admissible" : reason;
         }
         double criterion = status == FitStatus.UNBOUNDED ? Double.NEGATIVE_INFINITY : deviance.criterion(pr);
+        if (Double.isNaN(criterion) && status != FitStatus.FAILED) {
+            status = FitStatus.FAILED;
+            reason = "the deviance is not a number at the final point (overflow or underflow in the data's scale)";
+        }
         double constant = model.method() == Method.REML ? (n - p) * LOG_2PI : n * LOG_2PI;
         double m2ll = criterion + constant;
         double[] beta = pr.admissible() ? pr.beta() : new double[p];
@@ -83,17 +90,26 @@ public final class FitAssembler {
                 theta.clone(), singular, warnings, s, provenance);
     }
 
-    /** A boundary fit: Ω (or Σ) has an eigenvalue at zero relative to its largest. */
+    /**
+     * A boundary fit, in lme4's sense: an eigenvalue of Ω at zero relative to the residual variance
+     * (Ω/σ̄² with σ̄² the mean diagonal of Σ; lme4 flags relative Cholesky factors below 1e-4, i.e.
+     * relative variances below 1e-8), which covers a variance at zero and a correlation at ±1; or Σ
+     * itself with an eigenvalue at zero relative to its largest.
+     */
     static boolean isSingular(CovarianceMatrices c, boolean hasRandom) {
-        if (hasRandom && c.omega().length > 0) {
-            double[] ev = Matrices.eigenvalues(c.omega());
-            double top = Math.abs(ev[ev.length - 1]);
-            if (top == 0 || ev[0] <= SINGULAR_TOLERANCE * top) {
-                return true;
-            }
+        double[] sigmaEv = Matrices.eigenvalues(c.sigma());
+        if (sigmaEv.length > 0 && sigmaEv[0] <= SINGULAR_TOLERANCE * Math.abs(sigmaEv[sigmaEv.length - 1])) {
+            return true;
         }
-        double[] ev = Matrices.eigenvalues(c.sigma());
-        return ev.length > 0 && ev[0] <= SINGULAR_TOLERANCE * Math.abs(ev[ev.length - 1]);
+        if (hasRandom && c.omega().length > 0) {
+            double residualScale = 0;
+            for (int i = 0; i < c.sigma().length; i++) {
+                residualScale += c.sigma()[i][i] / c.sigma().length;
+            }
+            double[] ev = Matrices.eigenvalues(c.omega());
+            return ev[0] <= RELATIVE_VARIANCE_TOLERANCE * residualScale;
+        }
+        return false;
     }
 
     /** SHA-256 of the model data (y, X, Z, occasions, group sizes), first 16 hex digits. */

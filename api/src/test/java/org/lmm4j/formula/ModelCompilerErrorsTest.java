@@ -65,9 +65,9 @@ class ModelCompilerErrorsTest {
 
     @Test
     void nonFiniteNumbersAreRejected() {
-        for (String bad : List.of("NaN", "Inf", "-Infinity", "1e999")) {
+        for (String bad : List.of("NaN", "Inf", "-Infinity", "1e999", "-1e308")) {
             String m = message(dentalWith(1, 0, bad), "distance ~ age", CompileOptions.none());
-            assertEquals("orthodont.csv line 2 (data row 1), column \"age\": \"" + bad + "\" is not a finite number", m);
+            assertEquals("orthodont.csv line 2 (data row 1), column \"age\": \"" + bad + "\" is not a finite number (or exceeds 1e150 in magnitude)", m);
         }
     }
 

@@ -181,7 +181,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
         if (m == null || m.isBlank()) {
             return t.getClass().getSimpleName();
         }
-        return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return InputException.singleLine(m);
     }
 
     /** The version printed by {@code lmm4j --version}. */
