@@ -242,28 +242,52 @@ public final class NewtonEstimator implements Estimator {
             if (n == 0) {
                 return new Direction(new double[0], 0, false, false);
             }
-            SymmetricEigen eig = SymmetricEigen.of(pt.hPhi);
+            // Jacobi scaling D = diag(|H_ii|^-1/2): variances (scale c² under y → cy) and Cholesky factors
+            // (scale c) then meet on equal terms, so the eigenvalue floor below is invariant to the data's scale.
+            double[] scale = new double[n];
+            for (int i = 0; i < n; i++) {
+                double hii = Math.abs(pt.hPhi[i][i]);
+                scale[i] = hii > 0 && Double.isFinite(hii) ? 1 / Math.sqrt(hii) : 1;
+            }
+            double[][] hScaled = new double[n][n];
+            double[] gScaled = new double[n];
+            for (int i = 0; i < n; i++) {
+                gScaled[i] = scale[i] * pt.gPhi[i];
+                for (int j = 0; j < n; j++) {
+                    hScaled[i][j] = scale[i] * pt.hPhi[i][j] * scale[j];
+                }
+            }
+            SymmetricEigen eig = SymmetricEigen.of(hScaled);
             double top = 0;
             for (double v : eig.values()) {
                 top = Math.max(top, Math.abs(v));
             }
             double floor = Math.max(EIGEN_FLOOR * top, Double.MIN_NORMAL);
-            double[] mg = solveModified(eig, floor, pt.gPhi);
+            double[] mg = solveModified(eig, floor, gScaled);
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = -mg[i];
             }
             boolean projected = false;
-            if (edge != null && dot(edge, d) < 0) {
-                double[] ma = solveModified(eig, floor, edge);
-                double ama = dot(edge, ma);
-                if (ama > 0) {
-                    double mu = dot(edge, mg) / ama;
-                    for (int i = 0; i < n; i++) {
-                        d[i] += mu * ma[i];
-                    }
-                    projected = true;
+            if (edge != null) {
+                double[] edgeScaled = new double[n];
+                for (int i = 0; i < n; i++) {
+                    edgeScaled[i] = scale[i] * edge[i];
                 }
+                if (dot(edgeScaled, d) < 0) {
+                    double[] ma = solveModified(eig, floor, edgeScaled);
+                    double ama = dot(edgeScaled, ma);
+                    if (ama > 0) {
+                        double mu = dot(edgeScaled, mg) / ama;
+                        for (int i = 0; i < n; i++) {
+                            d[i] += mu * ma[i];
+                        }
+                        projected = true;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                d[i] *= scale[i];
             }
             return new Direction(d, -dot(pt.gPhi, d), false, projected);
         }
