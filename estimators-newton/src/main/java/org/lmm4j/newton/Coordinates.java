@@ -6,7 +6,7 @@ import org.lmm4j.linalg.Cholesky;
 
 /**
  * The coordinates φ in which Newton's method runs, and the chain rule back to the model's θ = (θ_Σ, θ_Ω).
- * θ_Σ is used as it is. When Ω must stay positive semi-definite, θ_Ω is replaced by a parametrisation
+ * When Ω must stay positive semi-definite, θ_Ω is replaced by a parametrisation
  * in which every φ gives a positive semi-definite Ω, so that a random-effect variance can go to zero
  * (the boundary, a singular fit) without any constraint on the steps:
  * <ul>
@@ -16,6 +16,12 @@ import org.lmm4j.linalg.Cholesky;
  *       non-negative (diagonal or scalar Ω: θ_k are variances);</li>
  *   <li>{@link Kind#IDENTITY}: φ = θ, otherwise (and always when Ω need only keep every V_i positive definite).</li>
  * </ul>
+ * θ_Σ is used as it is, except when the model has random effects and Σ's structure is a sum of variances on
+ * the diagonal (scalar, diagonal: linear with diagonal non-negative basis matrices): then θ_Σk = φ_k² as well.
+ * With random effects the likelihood needs only every V_i = Z_iΩZ_i' + Σ_i positive definite, so the minimum
+ * may have a residual variance at zero (a boundary fit); squaring lets Newton approach that edge at its
+ * quadratic rate instead of being cut by step-halving, and keeps Σ positive semi-definite by construction.
+ * Without random effects a Σ variance at zero makes the likelihood unbounded, and θ_Σ stays as it is.
  * With θ = θ(φ): ∇_φ = J'∇_θ and ∇²_φ = J'∇²_θJ + Σ_k (∂crit/∂θ_k) ∂²θ_k/∂φ∂φ'.
  */
 final class Coordinates {
@@ -27,12 +33,16 @@ final class Coordinates {
     private final int nOmega;
     private final int q;
     private final Kind kind;
+    /** θ_Σk = φ_k² (Σ a sum of diagonal variances, with random effects); else θ_Σ = φ_Σ. */
+    private final boolean squaredSigma;
     /** B_k = ∂Ω/∂θ_k for a linear Ω structure (Ω = Σ θ_k B_k). */
     private final double[][][] basis;
     /** Inverse Gram matrix of the basis: coef(M) = G⁻¹(⟨B_l, M⟩)_l. */
     private final double[][] gramInverse;
 
-    private Coordinates(int nSigma, int nOmega, int q, Kind kind, double[][][] basis, double[][] gramInverse) {
+    private Coordinates(int nSigma, int nOmega, int q, Kind kind, double[][][] basis, double[][] gramInverse,
+                        boolean squaredSigma) {
+        this.squaredSigma = squaredSigma;
         this.nSigma = nSigma;
         this.nOmega = nOmega;
         this.q = q;
@@ -46,17 +56,19 @@ final class Coordinates {
         int nSigma = model.sigmaParameterCount();
         int nOmega = model.omegaParameterCount();
         int q = model.data().q();
+        boolean squaredSigma = q > 0 && nSigma > 0 && diagonalVariances(model.residual(),
+                java.util.Arrays.copyOfRange(thetaStart, 0, nSigma), model.data().occasions());
         if (!constrainPsd || q == 0 || nOmega == 0) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null);
+            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
         }
         CovarianceStructure s = model.randomEffects();
         double[] theta0 = java.util.Arrays.copyOfRange(thetaStart, nSigma, nSigma + nOmega);
         if (!s.isLinear()) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null);
+            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
         }
         double[][][] b = s.derivatives(theta0, q);
         if (!reproduces(s, b, theta0, q) || !reproduces(s, b, scaled(theta0, 2.5), q)) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null);
+            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
         }
         if (nOmega == q * (q + 1) / 2) {
             double[][] gram = new double[nOmega][nOmega];
@@ -67,23 +79,40 @@ final class Coordinates {
             }
             double[][] inv = org.lmm4j.linalg.Matrices.inverseSpd(gram);
             if (inv != null) {
-                return new Coordinates(nSigma, nOmega, q, Kind.CHOLESKY, b, inv);
+                return new Coordinates(nSigma, nOmega, q, Kind.CHOLESKY, b, inv, squaredSigma);
             }
         }
-        boolean diagonalNonNegative = true;
+        if (diagonalNonNegative(b, q)) {
+            return new Coordinates(nSigma, nOmega, q, Kind.SQUARED, b, null, squaredSigma);
+        }
+        return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
+    }
+
+    /** True when S(θ) = Σ θ_k B_k with every B_k diagonal and non-negative (θ_k are variances). */
+    private static boolean diagonalVariances(CovarianceStructure s, double[] theta0, int d) {
+        if (!s.isLinear() || theta0.length == 0) {
+            return false;
+        }
+        double[][][] b = s.derivatives(theta0, d);
+        return reproduces(s, b, theta0, d) && reproduces(s, b, scaled(theta0, 2.5), d) && diagonalNonNegative(b, d);
+    }
+
+    private static boolean diagonalNonNegative(double[][][] b, int d) {
         for (double[][] bk : b) {
-            for (int i = 0; i < q; i++) {
-                for (int j = 0; j < q; j++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
                     if (i != j ? bk[i][j] != 0 : bk[i][i] < 0) {
-                        diagonalNonNegative = false;
+                        return false;
                     }
                 }
             }
         }
-        if (diagonalNonNegative) {
-            return new Coordinates(nSigma, nOmega, q, Kind.SQUARED, b, null);
-        }
-        return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null);
+        return true;
+    }
+
+    /** True when the Σ variances are squared coordinates (a variance can reach zero with every V_i positive definite). */
+    boolean sigmaSquared() {
+        return squaredSigma;
     }
 
     Kind kind() {
@@ -97,10 +126,15 @@ final class Coordinates {
 
     /** θ(φ). */
     double[] theta(double[] phi) {
-        if (kind == Kind.IDENTITY) {
-            return phi.clone();
-        }
         double[] theta = phi.clone();
+        if (squaredSigma) {
+            for (int k = 0; k < nSigma; k++) {
+                theta[k] = phi[k] * phi[k];
+            }
+        }
+        if (kind == Kind.IDENTITY) {
+            return theta;
+        }
         if (kind == Kind.SQUARED) {
             for (int k = 0; k < nOmega; k++) {
                 double f = phi[nSigma + k];
@@ -127,10 +161,15 @@ final class Coordinates {
 
     /** A φ with θ(φ) = θ (θ_Ω must give a positive semi-definite Ω; a tiny ridge is added if it is singular). */
     double[] phi(double[] theta) {
-        if (kind == Kind.IDENTITY) {
-            return theta.clone();
-        }
         double[] phi = theta.clone();
+        if (squaredSigma) {
+            for (int k = 0; k < nSigma; k++) {
+                phi[k] = Math.sqrt(Math.max(theta[k], 0));
+            }
+        }
+        if (kind == Kind.IDENTITY) {
+            return phi;
+        }
         if (kind == Kind.SQUARED) {
             for (int k = 0; k < nOmega; k++) {
                 phi[nSigma + k] = Math.sqrt(Math.max(theta[nSigma + k], 0));
@@ -170,7 +209,7 @@ final class Coordinates {
 
     /** ∇_φ = J'∇_θ. */
     double[] gradient(double[] phi, double[] gTheta) {
-        if (kind == Kind.IDENTITY) {
+        if (kind == Kind.IDENTITY && !squaredSigma) {
             return gTheta.clone();
         }
         double[][] j = jacobian(phi);
@@ -188,7 +227,7 @@ final class Coordinates {
 
     /** ∇²_φ = J'∇²_θJ + Σ_k g_k ∂²θ_k/∂φ∂φ'. */
     double[][] hessian(double[] phi, double[] gTheta, double[][] hTheta) {
-        if (kind == Kind.IDENTITY) {
+        if (kind == Kind.IDENTITY && !squaredSigma) {
             return org.lmm4j.linalg.Matrices.copy(hTheta);
         }
         int n = phi.length;
@@ -213,11 +252,16 @@ final class Coordinates {
                 out[a][b] = s;
             }
         }
+        if (squaredSigma) {
+            for (int k = 0; k < nSigma; k++) {
+                out[k][k] += 2 * gTheta[k];
+            }
+        }
         if (kind == Kind.SQUARED) {
             for (int k = 0; k < nOmega; k++) {
                 out[nSigma + k][nSigma + k] += 2 * gTheta[nSigma + k];
             }
-        } else {
+        } else if (kind == Kind.CHOLESKY) {
             // ∂²Ω/∂Λ_ij∂Λ_kl = δ_jl (e_ie_k' + e_ke_i'); Σ_m g_m ∂²θ_m = ⟨G, e_ie_k' + e_ke_i'⟩ with G = Σ_l (G⁻¹g)_l B_l
             double[] gOmega = java.util.Arrays.copyOfRange(gTheta, nSigma, nSigma + nOmega);
             double[][] g = new double[q][q];
@@ -252,7 +296,7 @@ final class Coordinates {
         int n = phi.length;
         double[][] j = new double[n][n];
         for (int k = 0; k < nSigma; k++) {
-            j[k][k] = 1;
+            j[k][k] = squaredSigma ? 2 * phi[k] : 1;
         }
         if (kind == Kind.SQUARED) {
             for (int k = 0; k < nOmega; k++) {
@@ -285,11 +329,12 @@ final class Coordinates {
 
     /** A short description for the provenance. */
     String describe() {
-        return switch (kind) {
+        String omega = switch (kind) {
             case IDENTITY -> "theta";
             case CHOLESKY -> "cholesky(omega)";
             case SQUARED -> "squared(omega variances)";
         };
+        return squaredSigma ? "squared(sigma variances), " + omega : omega;
     }
 
     private static int index(int i, int j) {

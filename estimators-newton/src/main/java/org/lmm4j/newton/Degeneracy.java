@@ -45,20 +45,23 @@ final class Degeneracy {
 
     /**
      * A one-line reason when a covariance matrix has degenerated at θ (or the criterion is absurdly low),
-     * else null.
+     * else null. With random effects a singular Σ alone is no sign of unboundedness: the deviance depends on θ
+     * only through the V_i = Z_iΩZ_i' + Σ_i, and while every V_i stays well conditioned it has a finite limit
+     * (a boundary fit); only a V_i becoming singular can drive it to −∞.
      */
     String describe(double[] theta, double worstConditioning, String worstGroup, double criterion) {
         CovarianceMatrices c = deviance.covariances(theta);
         String what = null;
         SymmetricEigen se = SymmetricEigen.of(c.sigma());
         double[] ev = se.values();
-        if (ev.length > 0) {
+        boolean vDegenerate = worstConditioning < V_CONDITIONING && worstGroup != null;
+        if (ev.length > 0 && (model.data().q() == 0 || vDegenerate)) {
             double top = Math.abs(ev[ev.length - 1]);
             if (top == 0 || ev[0] <= SIGMA_RATIO * top) {
                 what = sigmaDegeneration(se);
             }
         }
-        if (what == null && worstConditioning < V_CONDITIONING && worstGroup != null) {
+        if (what == null && vDegenerate) {
             boolean omegaIndefinite = model.data().q() > 0
                     && SymmetricEigen.of(c.omega()).values()[0] < 0;
             what = "V_i of group " + worstGroup + " becomes singular"
@@ -79,6 +82,37 @@ final class Degeneracy {
         }
         double top = Math.abs(ev[ev.length - 1]);
         return top == 0 || ev[0] <= SIGMA_RATIO * top ? sigmaDegeneration(se) : null;
+    }
+
+    /**
+     * The diagonal variances of Σ(θ) that are negligible (below {@link #SIGMA_RATIO} of the largest), named by
+     * occasion ("the variances at occasions 1, 4 are at zero"), or null when there are none.
+     */
+    String zeroVariances(double[] theta) {
+        double[][] sigma = deviance.covariances(theta).sigma();
+        int t = sigma.length;
+        double top = 0;
+        for (int i = 0; i < t; i++) {
+            top = Math.max(top, sigma[i][i]);
+        }
+        if (t == 0) {
+            return null;
+        }
+        if (model.residual().isScalar()) {
+            return sigma[0][0] <= SIGMA_RATIO * Math.max(top, Double.MIN_NORMAL) || top == 0
+                    ? "the residual variance is at zero" : null;
+        }
+        List<String> zero = new java.util.ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            if (sigma[i][i] <= SIGMA_RATIO * top) {
+                zero.add(i < occasionLabels.size() ? occasionLabels.get(i) : String.valueOf(i + 1));
+            }
+        }
+        if (zero.isEmpty()) {
+            return null;
+        }
+        return zero.size() == 1 ? "the variance at occasion " + zero.get(0) + " is at zero"
+                : "the variances at occasions " + String.join(", ", zero) + " are at zero";
     }
 
     /**
@@ -131,11 +165,15 @@ final class Degeneracy {
         return "Σ becomes singular (its smallest eigenvalue relative to the largest goes to zero)";
     }
 
+    /** θ with eigenvalues of Ω set to zero, and the eigenvectors e of those eigenvalues. */
+    record Clipped(double[] theta, List<double[]> directions) {
+    }
+
     /**
-     * θ with the negligible eigenvalues of Ω (relative to max(largest eigenvalue, residual variance / mean z²))
+     * θ with the eigenvalues of Ω below {@code relative} × max(largest eigenvalue, residual variance / mean z²)
      * set to zero and Ω re-expressed in its structure; null when nothing would change.
      */
-    double[] clipOmega(double[] theta) {
+    Clipped clipOmega(double[] theta, double relative) {
         int q = model.data().q();
         if (q == 0) {
             return null;
@@ -151,10 +189,16 @@ final class Degeneracy {
         double ref = Math.max(Math.abs(ev[q - 1]), meanZSquare > 0 ? sigmaScale / meanZSquare : 0);
         double[] clipped = ev.clone();
         boolean changed = false;
+        List<double[]> directions = new java.util.ArrayList<>();
         for (int i = 0; i < q; i++) {
-            if (ev[i] <= OMEGA_CLIP * ref) {
+            if (ev[i] <= relative * ref) {
                 changed |= ev[i] != 0;
                 clipped[i] = 0;
+                double[] e = new double[q];
+                for (int a = 0; a < q; a++) {
+                    e[a] = se.vectors()[a][i];
+                }
+                directions.add(e);
             }
         }
         if (!changed) {
@@ -162,6 +206,6 @@ final class Degeneracy {
         }
         double[][] omega = se.compose(clipped);
         double[] omegaTheta = model.randomEffects().parameters(omega);
-        return deviance.join(deviance.sigmaTheta(theta), omegaTheta);
+        return new Clipped(deviance.join(deviance.sigmaTheta(theta), omegaTheta), directions);
     }
 }

@@ -31,12 +31,18 @@ import org.slf4j.LoggerFactory;
  * every step keeps Ω positive semi-definite and a variance can reach zero; at the end, eigenvalues of Ω
  * that are negligible are set to zero exactly when that does not worsen the criterion, so a boundary fit
  * is exactly singular and is reported so by {@link FitAssembler}.
+ * Near the end, when an eigenvalue of Ω is tiny and setting it to zero lowers the criterion with the
+ * gradient pointing out of the cone there, the iterate jumps onto that face (without strict complementarity
+ * Newton would approach it only linearly).
  *
  * <p>Unbounded likelihood: when the criterion keeps falling while Σ (or some V_i) degenerates, the fit
  * stops with status UNBOUNDED and a reason naming what degenerated (see {@link Degeneracy}).
  *
  * <p>A minimum on the boundary of Σ's admissible region (e.g. a diagonal Σ whose variance at one occasion
- * goes to zero while the random effects keep every V_i positive definite): once Σ is singular to within
+ * goes to zero while the random effects keep every V_i positive definite, a legitimate boundary fit: the
+ * deviance depends on θ only through the V_i): when Σ is a sum of diagonal variances (scalar, diagonal), they
+ * are squared coordinates of {@link Coordinates} and the variance simply converges to zero, with a warning
+ * naming it; for other Σ structures, once Σ is singular to within
  * 1e-10 and the criterion is not falling, the edge λ_min(Σ) = 0 is treated as an active constraint and Newton's
  * step is restricted to its tangent (an active-set step); convergence there ends CONVERGED with Σ held just
  * inside positive definiteness and a warning naming what is at zero.
@@ -61,6 +67,10 @@ public final class NewtonEstimator implements Estimator {
     private static final int FALLING_STREAK = 3;
     /** Consecutive cut steps without a relative change above the tolerance after which the run has stalled. */
     private static final int STALL_LIMIT = 20;
+    /** Relative eigenvalue of Ω below which the face of the cone where it is zero is tried (see faceOfOmega). */
+    private static final double FACE_PROBE = 1e-4;
+    /** Relative fall of the criterion per iteration below which the face of Ω's cone is tried. */
+    private static final double FACE_PHASE = 1e-6;
 
     @Override
     public String name() {
@@ -126,7 +136,9 @@ public final class NewtonEstimator implements Estimator {
             while (true) {
                 // on the edge of Σ's admissible region, while the criterion is not falling without bound,
                 // Newton's step is restricted to the tangent of the edge (an active constraint λ_min(Σ) = 0)
-                double[] edge = streak == 0 ? degeneracy.sigmaEdgeNormal(point.theta) : null;
+                // (in squared coordinates for the Σ variances the edge is reached without a constraint)
+                double[] edge = streak == 0 && !coords.sigmaSquared() ? degeneracy.sigmaEdgeNormal(point.theta)
+                        : null;
                 Direction dir = direction(point, edge);
                 double tolF = tolerance(point.f);
                 if (lastChange <= tolF && dir.decrement / 2 <= tolF) {
@@ -134,6 +146,13 @@ public final class NewtonEstimator implements Estimator {
                     reason = "";
                     if (dir.projected) {
                         warnings.add(boundaryWarning(degeneracy.sigmaSingular(point.theta)));
+                    } else if (coords.sigmaSquared()) {
+                        String zero = degeneracy.zeroVariances(point.theta);
+                        if (zero != null) {
+                            warnings.add("the minimum lies on the boundary of the admissible region: " + zero
+                                    + " (held at a negligible positive value, where Newton's method in squared "
+                                    + "coordinates has converged; every V_i stays positive definite)");
+                        }
                     }
                     break;
                 }
@@ -162,7 +181,8 @@ public final class NewtonEstimator implements Estimator {
                     break;
                 }
                 double fall = point.f - step.point.f;
-                lastChange = Math.abs(fall) / Math.max(1, Math.abs(step.point.f));
+                // absolute, like tolerance(f) = tol·max(1, |f|): the relative change is below tol
+                lastChange = Math.abs(fall);
                 point = step.point;
                 streak = fall > FALLING ? streak + 1 : 0;
                 stalled = step.alpha < 1 && lastChange <= tolerance(point.f) ? stalled + 1 : 0;
@@ -185,6 +205,13 @@ public final class NewtonEstimator implements Estimator {
                             + dir.decrement + " (the infimum may lie on the edge of the admissible "
                             + "region, Σ singular, or the model may not be identified)";
                     break;
+                }
+                // only in the final phase, where the other parameters barely move: the face where an eigenvalue
+                // of Ω is zero is kept by the coordinates, so it must not be entered while the fit still travels
+                Point face = lastChange <= FACE_PHASE * Math.max(1, Math.abs(point.f)) ? faceOfOmega(point) : null;
+                if (face != null) {
+                    lastChange += point.f - face.f;
+                    point = face;
                 }
             }
             double[] theta0 = thetaStart;
@@ -379,6 +406,45 @@ public final class NewtonEstimator implements Estimator {
         }
 
         /**
+         * Where Ω is close to singular (an eigenvalue below {@link #FACE_PROBE} of its scale), the point with those
+         * eigenvalues set to zero, when it has a lower criterion and the gradient there points out of the cone in
+         * each zeroed direction e (e'G_Ωe ≥ 0: raising that eigenvalue would raise the criterion), else null.
+         * Newton approaches such a face of the positive semi-definite cone only linearly when the gradient along it
+         * vanishes (no strict complementarity); jumping onto the face restores the quadratic rate on it.
+         */
+        private Point faceOfOmega(Point pt) {
+            if (!options.constrainPsd() || model.data().q() == 0 || !coords.omegaAlwaysPsd()) {
+                return null;
+            }
+            Degeneracy.Clipped clipped = degeneracy.clipOmega(pt.theta, FACE_PROBE);
+            if (clipped == null) {
+                return null;
+            }
+            double[] phi = coords.phi(clipped.theta());
+            double[] theta = coords.theta(phi);
+            if (!deviance.isAdmissible(theta, false)) {
+                return null;
+            }
+            Gradient gr = gradient(theta);
+            if (gr == null || !(gr.criterion() < pt.f)) {
+                return null;
+            }
+            double[][] g = gr.omegaGradient();
+            for (double[] e : clipped.directions()) {
+                double s = 0;
+                for (int a = 0; a < e.length; a++) {
+                    for (int b = 0; b < e.length; b++) {
+                        s += e[a] * g[a][b] * e[b];
+                    }
+                }
+                if (s < 0) {
+                    return null;
+                }
+            }
+            return point(phi, theta, gr);
+        }
+
+        /**
          * At a converged point, sets eigenvalues of Ω that are negligible (relative to the largest, or to
          * the residual scale) to zero when that does not raise the criterion: a boundary fit then has an
          * exactly singular Ω̂.
@@ -387,7 +453,8 @@ public final class NewtonEstimator implements Estimator {
             if (!options.constrainPsd() || model.data().q() == 0) {
                 return pt.theta;
             }
-            double[] snapped = degeneracy.clipOmega(pt.theta);
+            Degeneracy.Clipped clipped = degeneracy.clipOmega(pt.theta, Degeneracy.OMEGA_CLIP);
+            double[] snapped = clipped == null ? null : clipped.theta();
             if (snapped == null || !deviance.isAdmissible(snapped, true)) {
                 return pt.theta;
             }

@@ -51,8 +51,39 @@ final class ModelGenerator {
             if (q > 0 && (sigma.equals("free") || sigma.equals("cs"))) {
                 return false;
             }
+            if (!everyOccasionSetSeenEnough(c.model())) {
+                return false;
+            }
             return !(q == 2 && sigma.equals("diagonal") && c.model().data().occasions() < 4);
         });
+    }
+
+    /**
+     * True when every set S of occasions is observed together in at least |S| + p + 1 groups. Otherwise the
+     * residuals of the few groups that see all of S may span fewer than |S| dimensions on S, and Σ restricted to S
+     * can turn singular along a direction orthogonal to them: log det of those groups' V_i falls to −∞ while their
+     * quadratic forms stay bounded, so the likelihood is unbounded (a genuinely ill-posed model, seen with a free Σ
+     * and occasions missing at random).
+     */
+    static boolean everyOccasionSetSeenEnough(MixedModel model) {
+        int t = model.data().occasions();
+        int p = model.data().p();
+        for (int set = 1; set < 1 << t; set++) {
+            int seen = 0;
+            for (Group g : model.data().groups()) {
+                int mask = 0;
+                for (int o : g.occasion()) {
+                    mask |= 1 << o;
+                }
+                if ((mask & set) == set) {
+                    seen++;
+                }
+            }
+            if (seen < Integer.bitCount(set) + p + 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Arbitrary<Case> cases(Arbitrary<Integer> groups, Arbitrary<Integer> occasions) {
