@@ -35,8 +35,18 @@ public final class ProfiledDeviance {
     private final int t;
     private final int nSigma;
     private final int observations;
+    /** The groups reduced to sufficient statistics when Σ = σ²I (the fast path), else null. */
+    private final SufficientStatistics statistics;
 
     public ProfiledDeviance(MixedModel model) {
+        this(model, true);
+    }
+
+    /**
+     * @param sufficientStatistics use the {@link SufficientStatistics} fast path when Σ is scalar; false forces
+     *                             the generic group-by-group path (to test that both agree)
+     */
+    ProfiledDeviance(MixedModel model, boolean sufficientStatistics) {
         this.model = model;
         this.data = model.data();
         this.p = data.p();
@@ -44,6 +54,8 @@ public final class ProfiledDeviance {
         this.t = data.occasions();
         this.nSigma = model.sigmaParameterCount();
         this.observations = data.observations();
+        this.statistics = sufficientStatistics && model.residual().isScalar() && data.occasions() > 0
+                ? SufficientStatistics.of(data) : null;
     }
 
     /** The model this deviance belongs to. */
@@ -108,13 +120,14 @@ public final class ProfiledDeviance {
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return Profile.inadmissible();
         }
-        Normal acc = GroupReduce.reduce(data.groups(), observations, () -> new Normal(p),
+        Normal acc = statistics != null ? statistics.normal(c)
+                : GroupReduce.reduce(data.groups(), observations, () -> new Normal(p),
                 (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega())), Normal::merge);
         if (!acc.admissible) {
             return Profile.inadmissible();
         }
         double[] a = Matrices.flatten(acc.xtx);
-        if (!Cholesky.factor(a, p)) {
+        if (!Cholesky.factor(a, p) || aliased(a, acc.xtx)) {
             return Profile.inadmissible();
         }
         double[] beta = acc.xty.clone();
@@ -145,21 +158,43 @@ public final class ProfiledDeviance {
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] sum = GroupReduce.reduce(data.groups(), observations, () -> new double[2], (a, g) -> {
-            GroupBlock b = GroupBlock.of(g, c.sigma(), c.omega());
-            if (!b.isPositiveDefinite()) {
-                a[1] = 1;
-                return;
+        if (statistics != null) {
+            return statistics.deviance(c, beta);
+        }
+        double[] sum = GroupReduce.reduce(data.groups(), observations, () -> new double[1],
+                (a, g) -> a[0] += groupDeviance(GroupBlock.of(g, c.sigma(), c.omega()), beta),
+                (x, y) -> new double[] {x[0] + y[0]});
+        return sum[0];
+    }
+
+    /**
+     * True when a pivot of the factor L of A = Σ X_i'V_i⁻¹X_i is negligible against its diagonal
+     * (L_jj² ≤ 1e-12 A_jj: column j of the whitened X is, to rounding, a combination of the earlier ones), so
+     * that aliased fixed effects never get a GLS estimate by the luck of rounding.
+     */
+    private static boolean aliased(double[] l, double[][] xtx) {
+        int n = xtx.length;
+        for (int j = 0; j < n; j++) {
+            double ljj = l[j * n + j];
+            if (ljj * ljj <= 1e-12 * xtx[j][j]) {
+                return true;
             }
-            double[] r = b.residual(beta);
-            b.whiten(r, 1);
-            double s = b.logDet();
-            for (double w : r) {
-                s += w * w;
-            }
-            a[0] += s;
-        }, (x, y) -> new double[] {x[0] + y[0], Math.max(x[1], y[1])});
-        return sum[1] > 0 ? Double.POSITIVE_INFINITY : sum[0];
+        }
+        return false;
+    }
+
+    /** One group's term log det V_i + r_i'V_i⁻¹r_i of Δ(β, θ); +∞ when V_i is not positive definite. */
+    static double groupDeviance(GroupBlock b, double[] beta) {
+        if (!b.isPositiveDefinite()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] r = b.residual(beta);
+        b.whiten(r, 1);
+        double s = b.logDet();
+        for (double w : r) {
+            s += w * w;
+        }
+        return s;
     }
 
     /** The criterion and its gradient with respect to θ at θ (null when θ is inadmissible). */
@@ -192,7 +227,9 @@ public final class ProfiledDeviance {
         CovarianceMatrices c = covariances(theta);
         boolean reml = model.method() == Method.REML;
         double[][] covBeta = pr.covBeta();
-        MatrixGradient acc = GroupReduce.reduce(data.groups(), observations, () -> new MatrixGradient(t, q),
+        MatrixGradient acc = statistics != null
+                ? statistics.gradient(c, beta, reml ? covBeta : null, t)
+                : GroupReduce.reduce(data.groups(), observations, () -> new MatrixGradient(t, q),
                 (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega()), beta, reml ? covBeta : null),
                 MatrixGradient::merge);
         double[] grad = new double[theta.length];
@@ -209,9 +246,71 @@ public final class ProfiledDeviance {
         return new Gradient(pr, value, grad, acc.sigma, acc.omega);
     }
 
+    /**
+     * True when Σ is scalar (σ²I) and the groups were reduced once to sufficient statistics
+     * ({@link SufficientStatistics}): every evaluation then costs O(q³ + pq) per group, and
+     * {@link #sufficientStatisticsHessian} is available.
+     */
+    public boolean hasSufficientStatistics() {
+        return statistics != null;
+    }
+
+    /**
+     * The analytic Hessian of the criterion with respect to θ from the sufficient statistics (Σ scalar only; see
+     * {@link #hasSufficientStatistics}), with the worst conditioning of the V_i. The same quantity as the general
+     * group-by-group Hessian of Lindstrom &amp; Bates (ML: Σ_i[−tr(P dV_k P dV_l) + 2u'dV_k P dV_l u] − 2b_k'A⁻¹b_l,
+     * REML: plus 2Σ_i tr(A⁻¹X'P dV_k P dV_l P X) − tr(A⁻¹C_kA⁻¹C_l)), plus ⟨G_Σ, ∂²Σ/∂θ_k∂θ_l⟩ + ⟨G_Ω, ∂²Ω/∂θ_k∂θ_l⟩
+     * for non-linear structures.
+     *
+     * @param gradient the gradient at the same θ (its profile gives β̂ and A⁻¹, its matrix gradients the
+     *                 second-derivative terms)
+     */
+    public CriterionHessian sufficientStatisticsHessian(double[] theta, Gradient gradient) {
+        if (statistics == null) {
+            throw new IllegalStateException("the sufficient-statistics Hessian needs a scalar residual structure");
+        }
+        CovarianceMatrices c = covariances(theta);
+        double[] ts = sigmaTheta(theta);
+        double[][][] dSigma = model.residual().derivatives(ts, t);
+        double[] gamma = new double[nSigma];
+        for (int k = 0; k < nSigma; k++) {
+            gamma[k] = dSigma[k][0][0];
+        }
+        double[] to = omegaTheta(theta);
+        double[][][] dOmega = q > 0 ? model.randomEffects().derivatives(to, q) : new double[0][][];
+        Profile pr = gradient.profile();
+        CriterionHessian h = statistics.hessian(c.sigma()[0][0], c.omega(), gamma, dOmega, pr.beta(),
+                pr.covBeta(), model.method() == Method.REML);
+        double[][] out = h.hessian();
+        if (!model.residual().isLinear()) {
+            for (int k = 0; k < nSigma; k++) {
+                for (int l = 0; l < nSigma; l++) {
+                    double[][] d2 = model.residual().secondDerivative(ts, t, k, l);
+                    if (d2 != null) {
+                        out[k][l] += frobenius(gradient.sigmaGradient(), d2);
+                    }
+                }
+            }
+        }
+        if (q > 0 && !model.randomEffects().isLinear()) {
+            for (int k = 0; k < to.length; k++) {
+                for (int l = 0; l < to.length; l++) {
+                    double[][] d2 = model.randomEffects().secondDerivative(to, q, k, l);
+                    if (d2 != null) {
+                        out[nSigma + k][nSigma + l] += frobenius(gradient.omegaGradient(), d2);
+                    }
+                }
+            }
+        }
+        return h;
+    }
+
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
     public double[][] blups(double[] theta, double[] beta) {
         CovarianceMatrices c = covariances(theta);
+        if (statistics != null) {
+            return statistics.blups(c.sigma()[0][0], c.omega(), beta);
+        }
         List<Group> groups = data.groups();
         double[][] out = new double[groups.size()][];
         for (int i = 0; i < groups.size(); i++) {
@@ -254,7 +353,7 @@ public final class ProfiledDeviance {
     }
 
     /** Accumulates the GLS normal equations Σ X'V⁻¹X, Σ X'V⁻¹y, Σ y'V⁻¹y and Σ log det V. */
-    private static final class Normal {
+    static final class Normal {
         final int p;
         final double[][] xtx;
         final double[] xty;
@@ -320,7 +419,7 @@ public final class ProfiledDeviance {
     }
 
     /** Accumulates G_Σ and G_Ω, the gradient of the criterion with respect to the matrices Σ and Ω. */
-    private static final class MatrixGradient {
+    static final class MatrixGradient {
         final double[][] sigma;
         final double[][] omega;
         final int q;
