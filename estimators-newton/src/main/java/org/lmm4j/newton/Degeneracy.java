@@ -9,7 +9,7 @@ import org.lmm4j.model.Group;
 /**
  * How close the covariance matrices are to singularity (DESIGN §1, unbounded likelihood): Σ by the
  * ratio of its smallest to its largest eigenvalue, each V_i by how well one observation is predicted by the
- * others (see {@link ProfiledHessian.Result#worstConditioning()}); and the projection of Ω onto the positive
+ * others (see {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}); and the projection of Ω onto the positive
  * semi-definite cone that makes a boundary fit exact.
  * A degenerate matrix alone is not unboundedness; the estimator also requires the deviance to keep falling.
  */

@@ -10,6 +10,7 @@ import org.lmm4j.api.IterationRecord;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.api.OptimisationSummary;
 import org.lmm4j.likelihood.FitAssembler;
+import org.lmm4j.likelihood.CriterionHessian;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.likelihood.StartValues;
@@ -253,7 +254,7 @@ public final class NewtonEstimator implements Estimator {
         }
 
         private Point point(double[] phi, double[] theta, Gradient gr) {
-            ProfiledHessian.Result h = hessian.at(theta, gr);
+            CriterionHessian h = hessian.at(theta, gr);
             double[] gPhi = coords.gradient(phi, gr.theta());
             double[][] hPhi = coords.hessian(phi, gr.theta(), h.hessian());
             return new Point(phi, theta, gr.criterion(), gPhi, hPhi, h.worstConditioning(), h.worstGroup());

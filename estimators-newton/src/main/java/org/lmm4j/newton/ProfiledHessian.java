@@ -6,6 +6,7 @@ import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.CovarianceMatrices;
+import org.lmm4j.likelihood.CriterionHessian;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.GroupBlock;
 import org.lmm4j.likelihood.GroupReduce;
@@ -55,19 +56,13 @@ public final class ProfiledHessian {
         this.observations = data.observations();
     }
 
-    /**
-     * The Hessian and the worst conditioning of the V_i at θ.
-     *
-     * @param hessian              ∂²criterion/∂θ_k∂θ_l (symmetric, nθ×nθ)
-     * @param worstConditioning min over groups and rows j of 1/((V_i⁻¹)_jj (V_i)_jj) = 1 − R² of observation j
-     *                          on the rest of its group: in (0, 1], → 0 as V_i degenerates
-     * @param worstGroup        id of the group where that minimum is attained (null without groups)
-     */
-    public record Result(double[][] hessian, double worstConditioning, String worstGroup) {
-    }
 
     /** The Hessian at θ, reusing the profile and the matrix gradients of {@code gradient} (computed at the same θ). */
-    public Result at(double[] theta, Gradient gradient) {
+    public CriterionHessian at(double[] theta, Gradient gradient) {
+        if (deviance.hasSufficientStatistics()) {
+            // Σ = σ²I: the same Hessian from the groups' sufficient statistics, O(q³ + pq) per group
+            return deviance.sufficientStatisticsHessian(theta, gradient);
+        }
         int n = theta.length;
         CovarianceMatrices c = deviance.covariances(theta);
         double[] beta = gradient.profile().beta();
@@ -104,7 +99,7 @@ public final class ProfiledHessian {
                 h[k][l] = h[l][k];
             }
         }
-        return new Result(h, acc.worstId == null ? 1 : acc.worst, acc.worstId);
+        return new CriterionHessian(h, acc.worstId == null ? 1 : acc.worst, acc.worstId);
     }
 
     /** Adds ⟨G_Σ, ∂²Σ/∂θ_k∂θ_l⟩ and ⟨G_Ω, ∂²Ω/∂θ_k∂θ_l⟩ (upper triangle). */
