@@ -1,6 +1,10 @@
 package org.lmm4j.testkit;
 
+import org.lmm4j.api.CovarianceStructure;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
 import org.lmm4j.data.DataTable;
+import org.lmm4j.model.ModelData;
 import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.CompiledModel;
 import org.lmm4j.formula.ModelCompiler;
@@ -68,6 +72,30 @@ public final class Dental {
     /** The dental data compiled with a formula, no time column, grouping from the random term. */
     public static CompiledModel compile(String formula) {
         return compile(formula, CompileOptions.none());
+    }
+
+    /** Table 1's mean structure "equal": one line for everybody. */
+    public static final String EQUAL = "distance ~ age";
+    /** Table 1's mean structure "gender": one line for boys, one for girls. */
+    public static final String GENDER = "distance ~ Sex*age";
+    /** Table 1's mean structure "free": a line for every child. */
+    public static final String FREE = "distance ~ 0 + Subject + Subject:age";
+    /** Appended to a mean formula: Table 1's random row (random intercept and slope, Ω free). */
+    public static final String RANDOM = " + (age | Subject)";
+
+    /**
+     * The paper's model for a formula: Σ of the named structure over the ages (occasions), groups the
+     * subjects, Ω as the formula's random term asks; structures found on the test class path by name.
+     */
+    public static MixedModel model(String formula, String sigma, Method method) {
+        return model(compile(formula, new CompileOptions("age", "Subject")).data(), formula, sigma, method);
+    }
+
+    /** The same for already compiled (e.g. thinned) dental data. */
+    public static MixedModel model(ModelData data, String formula, String sigma, Method method) {
+        CovarianceStructure omega = data.q() == 0 ? null
+                : Discovered.structure(formula.contains("||") ? "diagonal" : "free");
+        return new MixedModel(data, Discovered.structure(sigma), omega, method);
     }
 
     private static List<String> split(String line) {
