@@ -1,5 +1,6 @@
 package org.lmm4j.alternating;
 
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,11 +18,11 @@ import org.slf4j.LoggerFactory;
 class GenderRandomTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenderRandomTest.class);
-    private static final String FORMULA = DentalModels.GENDER + DentalModels.RANDOM;
+    private static final String FORMULA = Dental.GENDER + Dental.RANDOM;
 
     @Test
     void reachesTheTable1DevianceAndThePublishedEstimates() {
-        var model = DentalModels.model(FORMULA, "scalar", Method.ML);
+        var model = Dental.model(FORMULA, "scalar", Method.ML);
         FitResult r = null;
         double[] times = new double[7]; // the first runs warm the JIT; the median is reported
         for (int run = 0; run < times.length; run++) {
@@ -49,7 +50,7 @@ class GenderRandomTest {
 
     @Test
     void remlCriterionMatchesLme4AndNlme() {
-        FitResult r = new AlternatingEstimator().fit(DentalModels.model(FORMULA, "scalar", Method.REML),
+        FitResult r = new AlternatingEstimator().fit(Dental.model(FORMULA, "scalar", Method.REML),
                 FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(432.5817, r.minus2LogLik(), 1e-4);
@@ -57,7 +58,7 @@ class GenderRandomTest {
 
     @Test
     void remlAtTheFitHasAZeroGradient() {
-        var model = DentalModels.model(DentalModels.GENDER, "free", Method.REML);
+        var model = Dental.model(Dental.GENDER, "free", Method.REML);
         FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         double norm = new ProfiledDeviance(model).gradient(r.theta()).norm();
@@ -66,7 +67,7 @@ class GenderRandomTest {
 
     @Test
     void equalRandomModelReproducesTheOtherEstimates() {
-        FitResult r = new AlternatingEstimator().fit(DentalModels.model(DentalModels.EQUAL + DentalModels.RANDOM,
+        FitResult r = new AlternatingEstimator().fit(Dental.model(Dental.EQUAL + Dental.RANDOM,
                 "scalar", Method.ML), FitOptions.defaults());
         assertEquals(1.7162, r.sigma()[0][0], 1e-4);
         assertArrayEquals(new double[] {4.8141, -0.27421}, r.omega()[0], 1e-3);
@@ -77,7 +78,7 @@ class GenderRandomTest {
     @Test
     void progressSeesEveryOuterIteration() {
         java.util.List<org.lmm4j.api.IterationRecord> seen = new java.util.ArrayList<>();
-        FitResult r = new AlternatingEstimator().fit(DentalModels.model(DentalModels.GENDER, "free", Method.ML),
+        FitResult r = new AlternatingEstimator().fit(Dental.model(Dental.GENDER, "free", Method.ML),
                 FitOptions.defaults().withProgress(seen::add));
         assertEquals(r.trace(), seen);
         assertTrue(seen.size() >= 2);

@@ -1,5 +1,6 @@
 package org.lmm4j.alternating;
 
+import org.lmm4j.testkit.Discovered;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -65,7 +66,7 @@ final class RandomModels {
         List<String> randomNames = q == 0 ? List.of() : q == 1 ? List.of("(Intercept)") : List.of("(Intercept)", "time");
         ModelData data = new ModelData(groups, List.of("(Intercept)", "time"), randomNames, "y", "g", labels, 0,
                 List.of());
-        return new MixedModel(data, DentalModels.structure(sigma), q > 0 ? DentalModels.structure("free") : null,
+        return new MixedModel(data, Discovered.structure(sigma), q > 0 ? Discovered.structure("free") : null,
                 method);
     }
 }

@@ -1,5 +1,7 @@
 package org.lmm4j.alternating;
 
+import org.lmm4j.testkit.Discovered;
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +29,7 @@ class StatusTest {
 
     @Test
     void iterationLimitGivesNotConvergedWithTheBestPoint() {
-        MixedModel model = DentalModels.model(DentalModels.GENDER, "free", Method.ML);
+        MixedModel model = Dental.model(Dental.GENDER, "free", Method.ML);
         FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults().withMaxIterations(1));
         assertEquals(FitStatus.NOT_CONVERGED, r.status());
         assertTrue(Double.isFinite(r.criterion()));
@@ -43,7 +45,7 @@ class StatusTest {
                 new Group("b", new double[] {2, 4}, new double[] {1, 1, 1, 1}, new double[0], new int[] {0, 1})),
                 List.of("x1", "x2"), List.of(), "y", "g", List.of("1", "2"), 0, List.of());
         FitResult r = new AlternatingEstimator().fit(
-                new MixedModel(data, DentalModels.structure("scalar"), null, Method.ML), FitOptions.defaults());
+                new MixedModel(data, Discovered.structure("scalar"), null, Method.ML), FitOptions.defaults());
         assertEquals(FitStatus.FAILED, r.status());
         assertTrue(!r.reason().isEmpty());
     }

@@ -1,5 +1,6 @@
 package org.lmm4j.alternating;
 
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,21 +22,21 @@ class Table1Test {
 
     static Stream<Arguments> finiteCells() {
         return Stream.of(
-                Arguments.of(DentalModels.EQUAL, "scalar", 307.0862, 3),
-                Arguments.of(DentalModels.GENDER, "scalar", 279.7510, 5),
-                Arguments.of(DentalModels.FREE, "scalar", 91.4725, 55),
-                Arguments.of(DentalModels.EQUAL, "diagonal", 304.7298, 6),
-                Arguments.of(DentalModels.GENDER, "diagonal", 278.5407, 8),
-                Arguments.of(DentalModels.EQUAL, "free", 233.2170, 12),
-                Arguments.of(DentalModels.GENDER, "free", 220.9863, 14),
-                Arguments.of(DentalModels.EQUAL + DentalModels.RANDOM, "scalar", 240.7209, 6),
-                Arguments.of(DentalModels.GENDER + DentalModels.RANDOM, "scalar", 229.3152, 8));
+                Arguments.of(Dental.EQUAL, "scalar", 307.0862, 3),
+                Arguments.of(Dental.GENDER, "scalar", 279.7510, 5),
+                Arguments.of(Dental.FREE, "scalar", 91.4725, 55),
+                Arguments.of(Dental.EQUAL, "diagonal", 304.7298, 6),
+                Arguments.of(Dental.GENDER, "diagonal", 278.5407, 8),
+                Arguments.of(Dental.EQUAL, "free", 233.2170, 12),
+                Arguments.of(Dental.GENDER, "free", 220.9863, 14),
+                Arguments.of(Dental.EQUAL + Dental.RANDOM, "scalar", 240.7209, 6),
+                Arguments.of(Dental.GENDER + Dental.RANDOM, "scalar", 229.3152, 8));
     }
 
     @ParameterizedTest(name = "{0} with Σ {1}: {2}")
     @MethodSource("finiteCells")
     void reproducesTheFiniteCells(String formula, String sigma, double deviance, int parameters) {
-        FitResult r = estimator.fit(DentalModels.model(formula, sigma, Method.ML), FitOptions.defaults());
+        FitResult r = estimator.fit(Dental.model(formula, sigma, Method.ML), FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(deviance, r.criterion(), 1e-3);
         assertEquals(parameters, r.parameters());
@@ -45,7 +46,7 @@ class Table1Test {
     @ParameterizedTest(name = "{0} with Σ {1} is unbounded")
     @MethodSource("unboundedCells")
     void unboundedWhenEverySubjectHasItsOwnLine(String formula, String sigma) {
-        FitResult r = estimator.fit(DentalModels.model(formula, sigma, Method.ML), FitOptions.defaults());
+        FitResult r = estimator.fit(Dental.model(formula, sigma, Method.ML), FitOptions.defaults());
         assertEquals(FitStatus.UNBOUNDED, r.status());
         assertEquals(Double.NEGATIVE_INFINITY, r.criterion());
         assertTrue(r.reason().contains("Σ degenerates"), r.reason());
@@ -54,12 +55,12 @@ class Table1Test {
     }
 
     static Stream<Arguments> unboundedCells() {
-        return Stream.of(Arguments.of(DentalModels.FREE, "diagonal"), Arguments.of(DentalModels.FREE, "free"));
+        return Stream.of(Arguments.of(Dental.FREE, "diagonal"), Arguments.of(Dental.FREE, "free"));
     }
 
     @Test
     void randomLinesOnTopOfSubjectLinesGiveTheBoundaryFitOmegaZero() {
-        FitResult r = estimator.fit(DentalModels.model(DentalModels.FREE + DentalModels.RANDOM, "scalar", Method.ML),
+        FitResult r = estimator.fit(Dental.model(Dental.FREE + Dental.RANDOM, "scalar", Method.ML),
                 FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(91.4725, r.criterion(), 1e-3);
@@ -73,7 +74,7 @@ class Table1Test {
     @Test
     void withOmegaOnlyKeepingVPositiveDefiniteTheSameModelIsUnbounded() {
         FitOptions free = new FitOptions(1000, 1e-10, true, false, null);
-        FitResult r = estimator.fit(DentalModels.model(DentalModels.FREE + DentalModels.RANDOM, "scalar", Method.ML), free);
+        FitResult r = estimator.fit(Dental.model(Dental.FREE + Dental.RANDOM, "scalar", Method.ML), free);
         assertEquals(FitStatus.UNBOUNDED, r.status());
         assertTrue(r.reason().contains("V_i of group") && r.reason().contains("Ω turns indefinite"), r.reason());
     }

@@ -1,5 +1,6 @@
 package org.lmm4j.alternating;
 
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,13 +22,13 @@ class Table2Test {
 
     @Test
     void genderFreeSigmaReproducesTable2() {
-        check(new AlternatingEstimator().fit(DentalModels.model(DentalModels.GENDER, "free", Method.ML),
+        check(new AlternatingEstimator().fit(Dental.model(Dental.GENDER, "free", Method.ML),
                 FitOptions.defaults()));
     }
 
     @Test
     void theScoringStepFindsTheSameSigmaAsTheClosedForm() {
-        ProfiledDeviance d = new ProfiledDeviance(DentalModels.model(DentalModels.GENDER, "free", Method.ML));
+        ProfiledDeviance d = new ProfiledDeviance(Dental.model(Dental.GENDER, "free", Method.ML));
         var summary = new AlternatingRun(d, FitOptions.defaults(), false).run("alternating");
         check(org.lmm4j.likelihood.FitAssembler.assemble(d, summary));
     }

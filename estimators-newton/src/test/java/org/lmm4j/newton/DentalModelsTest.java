@@ -1,5 +1,7 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.testkit.Discovered;
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,7 +28,7 @@ class DentalModelsTest {
     void mixedGenderModelReachesThePaperDevianceQuadratically() {
         List<IterationRecord> seen = new ArrayList<>();
         FitResult r = new NewtonEstimator().fit(
-                DentalModels.model(DentalModels.GENDER + DentalModels.RANDOM, "scalar", Method.ML),
+                Dental.model(Dental.GENDER + Dental.RANDOM, "scalar", Method.ML),
                 FitOptions.defaults().withProgress(seen::add));
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(229.3152, r.criterion(), 1e-3);
@@ -48,7 +50,7 @@ class DentalModelsTest {
     @Test
     void remlCriterionOfTheMixedGenderModelMatchesLme4() {
         FitResult r = new NewtonEstimator().fit(
-                DentalModels.model(DentalModels.GENDER + DentalModels.RANDOM, "scalar", Method.REML),
+                Dental.model(Dental.GENDER + Dental.RANDOM, "scalar", Method.REML),
                 FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(432.5817, r.minus2LogLik(), 1e-3);
@@ -93,18 +95,18 @@ class DentalModelsTest {
     void subjectLinesWithRandomLinesAreUnboundedWhenOmegaNeedOnlyKeepVPositiveDefinite() {
         FitOptions indefinite = new FitOptions(1000, 1e-10, true, false, null);
         FitResult r = new NewtonEstimator().fit(
-                DentalModels.model(DentalModels.FREE + DentalModels.RANDOM, "scalar", Method.ML), indefinite);
+                Dental.model(Dental.FREE + Dental.RANDOM, "scalar", Method.ML), indefinite);
         assertEquals(FitStatus.UNBOUNDED, r.status(), r.reason());
         assertTrue(r.reason().contains("V_i of group"), r.reason());
     }
 
     @Test
     void compoundSymmetryAndAr1ReachTheNlmeFigures() {
-        FitResult cs = new NewtonEstimator().fit(DentalModels.model(DentalModels.GENDER, "cs", Method.ML),
+        FitResult cs = new NewtonEstimator().fit(Dental.model(Dental.GENDER, "cs", Method.ML),
                 FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, cs.status(), cs.reason());
         assertEquals(428.6391, cs.minus2LogLik(), 1e-3);
-        FitResult ar1 = new NewtonEstimator().fit(DentalModels.model(DentalModels.GENDER, "ar1", Method.ML),
+        FitResult ar1 = new NewtonEstimator().fit(Dental.model(Dental.GENDER, "ar1", Method.ML),
                 FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, ar1.status(), ar1.reason());
         assertEquals(440.6810, ar1.minus2LogLik(), 1e-3);
@@ -115,11 +117,11 @@ class DentalModelsTest {
     void randomInterceptAndSlopeCombineWithAr1AndDiagonalSigma() {
         for (String sigma : List.of("ar1", "diagonal")) {
             for (Method method : Method.values()) {
-                MixedModel model = DentalModels.model(DentalModels.GENDER + DentalModels.RANDOM, sigma, method);
+                MixedModel model = Dental.model(Dental.GENDER + Dental.RANDOM, sigma, method);
                 FitResult r = new NewtonEstimator().fit(model, FitOptions.defaults());
                 assertEquals(FitStatus.CONVERGED, r.status(), sigma + " " + method + ": " + r.reason());
                 FitResult scalar = new NewtonEstimator().fit(
-                        new MixedModel(model.data(), Structures.named("scalar"), model.randomEffects(), method),
+                        new MixedModel(model.data(), Discovered.structure("scalar"), model.randomEffects(), method),
                         FitOptions.defaults());
                 // scalar Σ is nested in each of these structures, so their minimum is no higher
                 assertTrue(r.criterion() <= scalar.criterion() + 1e-6,
@@ -133,7 +135,7 @@ class DentalModelsTest {
         // cs's common covariance and the random-intercept variance enter V_i only through their sum, so the
         // minimum is that of scalar Σ with random effects, reached along a ridge (first pressed against Σ's edge)
         FitResult r = new NewtonEstimator().fit(
-                DentalModels.model(DentalModels.GENDER + DentalModels.RANDOM, "cs", Method.ML), FitOptions.defaults());
+                Dental.model(Dental.GENDER + Dental.RANDOM, "cs", Method.ML), FitOptions.defaults());
         assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
         assertEquals(DentalTable1Test.fit("gender", "random").criterion(), r.criterion(), 1e-6);
         assertTrue(r.iterations() < 100, r.iterations() + " iterations");
@@ -214,14 +216,14 @@ class DentalModelsTest {
             columns.add(kept.toArray(new String[0]));
         }
         org.lmm4j.data.DataTable table = new org.lmm4j.data.DataTable("unbalanced", full.names(), columns);
-        for (String[] c : new String[][] {{DentalModels.GENDER + DentalModels.RANDOM, "scalar"},
-                {DentalModels.GENDER, "free"}, {DentalModels.GENDER + DentalModels.RANDOM, "ar1"}}) {
+        for (String[] c : new String[][] {{Dental.GENDER + Dental.RANDOM, "scalar"},
+                {Dental.GENDER, "free"}, {Dental.GENDER + Dental.RANDOM, "ar1"}}) {
             org.lmm4j.formula.CompiledModel cm = org.lmm4j.formula.ModelCompiler.compile(table, c[0],
                     new org.lmm4j.formula.CompileOptions("age", "Subject"));
             assertTrue(cm.data().observations() < 108);
             for (Method method : Method.values()) {
-                MixedModel model = new MixedModel(cm.data(), Structures.named(c[1]),
-                        cm.omegaStructure() == null ? null : Structures.named(cm.omegaStructure()), method);
+                MixedModel model = new MixedModel(cm.data(), Discovered.structure(c[1]),
+                        cm.omegaStructure() == null ? null : Discovered.structure(cm.omegaStructure()), method);
                 FitResult r = new NewtonEstimator().fit(model, FitOptions.defaults());
                 assertEquals(FitStatus.CONVERGED, r.status(), c[0] + " / " + c[1] + " " + method + ": " + r.reason());
                 assertTrue(r.iterations() <= 30, r.iterations() + " iterations");

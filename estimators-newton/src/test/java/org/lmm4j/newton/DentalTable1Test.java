@@ -1,5 +1,6 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.testkit.Dental;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,15 +46,15 @@ class DentalTable1Test {
 
     static FitResult fit(String mean, String sigma) {
         String formula = switch (mean) {
-            case "equal" -> DentalModels.EQUAL;
-            case "gender" -> DentalModels.GENDER;
-            case "free" -> DentalModels.FREE;
+            case "equal" -> Dental.EQUAL;
+            case "gender" -> Dental.GENDER;
+            case "free" -> Dental.FREE;
             default -> throw new IllegalArgumentException(mean);
         };
         if (sigma.equals("random")) {
-            formula += DentalModels.RANDOM;
+            formula += Dental.RANDOM;
             sigma = "scalar";
         }
-        return new NewtonEstimator().fit(DentalModels.model(formula, sigma, Method.ML), FitOptions.defaults());
+        return new NewtonEstimator().fit(Dental.model(formula, sigma, Method.ML), FitOptions.defaults());
     }
 }

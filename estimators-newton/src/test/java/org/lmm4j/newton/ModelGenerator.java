@@ -1,5 +1,6 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.testkit.Discovered;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -95,8 +96,8 @@ final class ModelGenerator {
 
     static Case make(int n, int t, int p, int q, String sigmaName, String omegaName, Method method, long seed) {
         Random rnd = new Random(seed);
-        CovarianceStructure sigma = Structures.named(sigmaName);
-        CovarianceStructure omega = q > 0 ? Structures.named(omegaName) : null;
+        CovarianceStructure sigma = Discovered.structure(sigmaName);
+        CovarianceStructure omega = q > 0 ? Discovered.structure(omegaName) : null;
         double[] thetaSigma = sigma.start(randomSpd(t, rnd));
         double[][] sigmaMatrix = sigma.matrix(thetaSigma, t);
         double[] thetaOmega = q > 0 ? omega.start(randomSpd(q, rnd)) : new double[0];

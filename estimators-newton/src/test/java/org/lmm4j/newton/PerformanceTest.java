@@ -1,5 +1,6 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.testkit.Discovered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,6 @@ class PerformanceTest {
         }
         ModelData data = new ModelData(groups, List.of("(Intercept)", "t"), List.of("(Intercept)", "t"), "y", "subj",
                 labels, 0, List.of());
-        return new MixedModel(data, Structures.named("scalar"), Structures.named("free"), Method.ML);
+        return new MixedModel(data, Discovered.structure("scalar"), Discovered.structure("free"), Method.ML);
     }
 }
