@@ -31,10 +31,25 @@ import org.lmm4j.likelihood.StartValues;
  * is released again when the gradient shows that the criterion falls into the interior. EM keeps Ω positive
  * semi-definite in any case: its M-step is a scatter matrix.
  *
+ * <p>Polishing. EM converges sublinearly when the minimum is on the boundary of the parameter space (a variance
+ * of Ω → 0, or of Σ → 0 while Z_iΩZ_i' keeps V_i positive definite) and slowly along flat ridges. When EM has
+ * clearly slowed down (over 20 iterations the criterion fell by less than 10⁻⁶ per iteration, relative, and by
+ * more than half its fall over the 20 before), when its own convergence test is met, or at the iteration limit
+ * after a small last change, the fit is finished by projected Newton steps on the criterion ({@link Polish}):
+ * the analytic gradient of the profiled likelihood, a Hessian from differences of it, Σ kept positive definite
+ * and Ω positive semi-definite (active faces where the Karush–Kuhn–Tucker condition holds, steps cut at the
+ * boundary), and a step is taken only when it lowers the criterion. These steps are not EM: the trace records
+ * them as iterations of their own (step length = the Newton step λ) and the result's reason names them. The EM
+ * iterations keep their monotonicity guarantee, and the final criterion is never above the best EM point.
+ *
  * <p>Status: CONVERGED when the relative change of the criterion is below the tolerance and Σ and Ω have
- * stopped moving; UNBOUNDED when Σ degenerates (smallest/largest eigenvalue → 0) while the criterion keeps
- * falling; NOT_CONVERGED at the iteration limit (with the best point, which is the last: the criterion is
- * monotone); FAILED when no admissible start exists.
+ * stopped moving (confirmed by a Newton step), or when polishing converged (Newton decrement and scaled gradient
+ * on the free directions small); UNBOUNDED when Σ degenerates (smallest/largest eigenvalue → 0) while the
+ * criterion keeps falling, and the degeneration is confirmed: the criterion falls by more than 1 per decade of
+ * the vanishing eigenvalues, or it fell by more than 0.5 per iteration over the last three while the eigenvalue
+ * ratio kept shrinking (a boundary minimum with a finite deviance passes neither); NOT_CONVERGED at the iteration
+ * limit (with the best point, which is the last: the criterion is monotone); FAILED when no admissible start
+ * exists (a moment start with a zero variance is first ridged: Σ + 10⁻²λ_max I).
  */
 public final class EmEstimator implements Estimator {
 

@@ -37,6 +37,12 @@ final class EmMap {
         return deviance.criterion(theta);
     }
 
+    /** The criterion and its gradient at θ (null when inadmissible), counted as one evaluation. */
+    org.lmm4j.likelihood.Gradient gradient(double[] theta) {
+        evaluations++;
+        return deviance.gradient(theta);
+    }
+
     long evaluations() {
         return evaluations;
     }

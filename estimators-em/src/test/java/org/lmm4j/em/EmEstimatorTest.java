@@ -68,6 +68,30 @@ class EmEstimatorTest {
     }
 
     @Test
+    void aBoundaryMinimumOfSigmaIsNotMistakenForUnboundedness() {
+        // a residual variance at zero while Z_iΩZ_i' keeps every V_i positive definite: a finite boundary minimum
+        MixedModel model = RandomModels.model(9985, 4, 2, 3, 2, 0.55, "diagonal", "free", Method.REML);
+        FitResult r = new EmEstimator().fit(model, FitOptions.defaults());
+        FitResult reference = new org.lmm4j.testkit.ReferenceMinimiser().fit(model, FitOptions.defaults());
+        assertEquals(FitStatus.CONVERGED, r.status(), r.reason());
+        assertTrue(r.criterion() <= reference.criterion() + 1e-6 * (1 + Math.abs(reference.criterion())),
+                r.criterion() + " vs the reference BFGS " + reference.criterion());
+    }
+
+    @Test
+    void polishingStepsAreNamedAndOnlyLowerTheCriterion() {
+        // plain EM meets its own test a little short of the minimum; a Newton step finishes, and says so
+        MixedModel model = Models.dental(Models.GENDER + Models.RANDOM, "scalar", Method.ML);
+        FitResult r = new EmEstimator().fit(model, FitOptions.defaults().withAccelerate(false).withMaxIterations(5000));
+        assertEquals(FitStatus.CONVERGED, r.status());
+        assertTrue(r.reason().contains("projected Newton polishing") && r.reason().contains("not EM")
+                && r.reason().contains(String.valueOf(r.iterations())), r.reason());
+        assertEquals(r.iterations(), r.trace().size());
+        MissingOccasionsTest.assertMonotone(r);
+        assertTrue(r.provenance().get("settings").contains("polish"));
+    }
+
+    @Test
     void manyGroupsAreFittedGroupByGroup() {
         MixedModel model = RandomModels.model(3, 20_000, 6, 3, 2, 0.8, "scalar", "free", Method.ML);
         long t0 = System.nanoTime();
