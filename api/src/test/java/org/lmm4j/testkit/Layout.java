@@ -35,6 +35,15 @@ public record Layout(double[] times, int[][] occasions, int[] level, int levels,
 
     /** A random layout: n groups, T occasions, each non-guaranteed cell missing with probability {@code missing}. */
     public static Layout random(Random r, int n, int t, int levels, double missing) {
+        return random(r, n, t, levels, missing, 2 * levels);
+    }
+
+    /**
+     * The same with the first {@code complete} groups seeing every occasion. A marginal model with a
+     * structured Σ needs every set S of occasions seen together by more than |S| + p groups, or its
+     * likelihood is unbounded; T + p + 1 complete groups guarantee it.
+     */
+    public static Layout random(Random r, int n, int t, int levels, double missing, int complete) {
         double[] times = new double[t];
         times[0] = -1 + 2 * r.nextDouble();
         for (int k = 1; k < t; k++) {
@@ -47,7 +56,7 @@ public record Layout(double[] times, int[][] occasions, int[] level, int levels,
             level[i] = i % levels;
             List<Integer> seen = new ArrayList<>();
             for (int k = 0; k < t; k++) {
-                if (i < 2 * levels || r.nextDouble() >= missing) {
+                if (i < complete || r.nextDouble() >= missing) {
                     seen.add(k);
                 }
             }

@@ -106,7 +106,10 @@ public final class ModelGenerators {
         Random r = new Random(s.seed());
         int levels = s.mean() == Layout.Mean.COVARIATES ? 2 + r.nextInt(2) : 2;
         int groups = Math.max(s.groups(), 2 * levels);
-        Layout layout = Layout.random(r, groups, s.occasions(), levels, spec.missing());
+        // an identifiable marginal model with a structured Σ must stay bounded: enough complete groups
+        boolean structuredMarginal = spec.identifiable() && s.q() == 0 && !s.residual().equals("scalar");
+        int complete = structuredMarginal ? s.occasions() + 2 * levels + 3 : 2 * levels; // T + p + 1, p ≤ 2·levels + 2
+        Layout layout = Layout.random(r, groups, s.occasions(), levels, spec.missing(), complete);
         ModelData design = layout.design(s.mean(), s.q());
         CovarianceStructure residual = Discovered.structure(s.residual());
         CovarianceStructure omega = s.q() == 0 ? null : Discovered.structure(s.omega());
