@@ -3,6 +3,7 @@ package org.lmm4j.app.bench;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintStream;
+import org.lmm4j.app.output.ProgressBar;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchRunner runner = new BenchRunner(plugins.structure("scalar"), plugins.structure("free"),
                 FitOptions.defaults());
-        BenchRunner.Progress progress = noProgress ? (d, t, l) -> { } : new ProgressBar(err);
+        BenchRunner.Progress progress = noProgress ? (d, t, l) -> { } : new ProgressBar(new java.io.PrintWriter(err, true), "bench")::step;
         List<BenchRow> rows = runner.run(spec, sizes, chosen, repeats, progress);
         BenchReport report = new BenchReport(spec, repeats, rows);
         out.print("json".equals(format) ? report.json() + System.lineSeparator() : report.text());

@@ -11,6 +11,7 @@ import org.lmm4j.app.OutputFormat;
 import org.lmm4j.app.Plugins;
 import org.lmm4j.app.data.BundledData;
 import org.lmm4j.app.output.FitJson;
+import org.lmm4j.app.output.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,8 +56,10 @@ public final class PaperCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> names = estimator == null ? List.of() : List.of(estimator.trim());
         PrintWriter err = spec.commandLine().getErr();
-        Bar bar = new Bar(err, names.isEmpty() ? plugins.estimators().size() : 1);
-        PaperResults results = new PaperAnalysis(plugins, BundledData.dental()).run(names, bar);
+        int estimators = names.isEmpty() ? plugins.estimators().size() : 1;
+        ProgressBar bar = new ProgressBar(err, "fitting 12 models × " + estimators
+                + (estimators == 1 ? " estimator:" : " estimators:"));
+        PaperResults results = new PaperAnalysis(plugins, BundledData.dental()).run(names, bar::step);
         Files.createDirectories(out);
         List<Path> figures = PaperFigures.write(results, out);
         Path report = PaperReport.write(results, figures, out);
@@ -97,37 +100,5 @@ public final class PaperCommand implements Callable<Integer> {
         }
         s.append("  ").append(report).append('\n');
         return s.toString();
-    }
-
-    /** "fitting 12 models × 3 estimators: [#####     ] 18/36" on standard error, redrawn in place. */
-    private static final class Bar implements PaperProgress {
-        private static final int WIDTH = 24;
-        private final PrintWriter err;
-        private final int estimators;
-        private int last;
-
-        Bar(PrintWriter err, int estimators) {
-            this.err = err;
-            this.estimators = estimators;
-        }
-
-        @Override
-        public void fitted(int done, int total, String what) {
-            int filled = total == 0 ? WIDTH : WIDTH * done / total;
-            StringBuilder line = new StringBuilder("\rfitting 12 models × ").append(estimators)
-                    .append(estimators == 1 ? " estimator: [" : " estimators: [");
-            line.append("#".repeat(filled)).append(" ".repeat(WIDTH - filled)).append("] ")
-                    .append(done).append('/').append(total).append("  ").append(what);
-            int length = line.length();
-            if (length < last) {
-                line.append(" ".repeat(last - length));
-            }
-            last = length;
-            err.print(line);
-            if (done == total) {
-                err.println();
-            }
-            err.flush();
-        }
     }
 }

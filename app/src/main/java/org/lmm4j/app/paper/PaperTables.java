@@ -31,13 +31,13 @@ final class PaperTables {
         out.add("Table 1. Mixed Model Fit (minimum deviance Δ, ML; number of parameters)");
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-10s", ""));
         for (PaperMean m : PaperMean.values()) {
-            head.append(String.format(Locale.ROOT, "%16s", m.label()));
+            head.append(String.format(Locale.ROOT, "%19s", m.label()));
         }
         out.add(head.toString());
         for (PaperSigma s : PaperSigma.values()) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-10s", s.label()));
             for (PaperMean m : PaperMean.values()) {
-                row.append(String.format(Locale.ROOT, "%16s", cellText(r.cell(m, s))));
+                row.append(String.format(Locale.ROOT, "%19s", cellText(r.cell(m, s))));
             }
             out.add(row.toString());
         }

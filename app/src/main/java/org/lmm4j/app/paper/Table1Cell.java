@@ -151,6 +151,6 @@ public record Table1Cell(PaperMean mean, PaperSigma sigma, String formula, int p
         if (Double.isNaN(d)) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.2f", d);
+        return String.format(Locale.ROOT, "%.4f", d);
     }
 }
