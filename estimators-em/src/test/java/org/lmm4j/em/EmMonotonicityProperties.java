@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -19,6 +20,9 @@ import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.likelihood.StartValues;
+import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
 
 /**
  * DESIGN §4: EM's deviance never rises. Over generated models (random numbers of groups, group sizes and
@@ -39,6 +43,8 @@ class EmMonotonicityProperties {
                               @ForAll @IntRange(min = 0, max = 2) int q, @ForAll @DoubleRange(min = 0.4, max = 1.0) double keep,
                               @ForAll("sigmas") String sigma, @ForAll Method method) {
         MixedModel model = RandomModels.model(seed, groups, occasions, p, q, keep, sigma, q > 0 ? "free" : null, method);
+        // thinning can leave a covariate constant at zero (X rank deficient): EM then rightly fails; not this property
+        Assume.that(fullColumnRank(model.data()));
         double start = new ProfiledDeviance(model).criterion(StartValues.moments(model));
         for (boolean accelerate : new boolean[] {false, true}) {
             FitResult r = new EmEstimator().fit(model,
@@ -54,5 +60,33 @@ class EmMonotonicityProperties {
             }
             assertTrue(r.criterion() <= start + 1e-9 * Math.max(1, Math.abs(start)));
         }
+    }
+
+    /** X'X has a Cholesky factor with no negligible pivot (relative 1e-10). */
+    private static boolean fullColumnRank(ModelData data) {
+        int p = data.p();
+        double[] xtx = new double[p * p];
+        for (Group g : data.groups()) {
+            for (int j = 0; j < g.size(); j++) {
+                for (int a = 0; a < p; a++) {
+                    for (int b = 0; b < p; b++) {
+                        xtx[a * p + b] += g.x()[j * p + a] * g.x()[j * p + b];
+                    }
+                }
+            }
+        }
+        double[] diag = new double[p];
+        for (int a = 0; a < p; a++) {
+            diag[a] = xtx[a * p + a];
+        }
+        if (!Cholesky.factor(xtx, p)) {
+            return false;
+        }
+        for (int a = 0; a < p; a++) {
+            if (xtx[a * p + a] * xtx[a * p + a] <= 1e-10 * diag[a]) {
+                return false;
+            }
+        }
+        return true;
     }
 }
