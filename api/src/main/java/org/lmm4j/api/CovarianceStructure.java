@@ -70,6 +70,29 @@ public interface CovarianceStructure {
     double[] maximise(double[][] scatter, double n);
 
     /**
+     * The function {@link #maximise} maximises: {@code −n log det S − tr(S⁻¹C)}, the normal log-likelihood
+     * (up to constants, times two) of n centred vectors with scatter C under covariance S; −∞ when S is not
+     * positive definite.
+     */
+    static double scatterObjective(double[][] s, double[][] scatter, double n) {
+        int d = s.length;
+        if (d == 0) {
+            return 0;
+        }
+        double[] l = org.lmm4j.linalg.Matrices.flatten(s);
+        if (!org.lmm4j.linalg.Cholesky.factor(l, d)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double[] c = org.lmm4j.linalg.Matrices.flatten(scatter);
+        org.lmm4j.linalg.Cholesky.solve(l, d, c, d);
+        double tr = 0;
+        for (int i = 0; i < d; i++) {
+            tr += c[i * d + i];
+        }
+        return -n * org.lmm4j.linalg.Cholesky.logDet(l, d) - tr;
+    }
+
+    /**
      * Named parameters on the natural scale (variances, correlations, ρ, ...) for reports; the
      * variances and correlations of the matrix itself are reported separately by the caller.
      */

@@ -6,14 +6,15 @@ import java.util.List;
 /**
  * Detects a rank-deficient fixed-effects design X (DESIGN §1: "a rank-deficient X is reported clearly, never
  * silently solved"). Modified Gram–Schmidt with re-orthogonalisation on the columns of X, in column order: a
- * column whose residual, after projection on the columns kept before it, has norm below {@code 1e-9} times its
- * own norm is aliased; the earlier columns it is a combination of are found by back-substitution in R of
+ * column whose residual, after projection on the columns kept before it, has norm below {@code 1e-6} times its
+ * own norm is aliased (numerically: beyond that, the normal equations of GLS, whose condition number is the
+ * square of X's, would keep fewer than four significant digits of β̂); the earlier columns it is a combination of are found by back-substitution in R of
  * X = QR. Costs 2·N·p² flops and one N×p scratch copy, with no N×N matrix.
  */
 final class RankCheck {
 
     /** Relative tolerance on ‖residual‖ / ‖column‖. */
-    static final double TOLERANCE = 1e-9;
+    static final double TOLERANCE = 1e-6;
 
     /** An aliased column and the kept columns it is a linear combination of (empty when it is all zeros). */
     record Alias(int column, List<Integer> combinationOf) {

@@ -169,14 +169,15 @@ public final class ProfiledDeviance {
 
     /**
      * True when a pivot of the factor L of A = Σ X_i'V_i⁻¹X_i is negligible against its diagonal
-     * (L_jj² ≤ 1e-12 A_jj: column j of the whitened X is, to rounding, a combination of the earlier ones), so
-     * that aliased fixed effects never get a GLS estimate by the luck of rounding.
+     * (L_jj² ≤ 1e-14 A_jj: column j of the whitened X is within 1e-7 of a combination of the earlier ones), so
+     * that aliased fixed effects never get a GLS estimate by the luck of rounding. The model compiler rejects
+     * designs aliased to within 1e-6 first, with a message naming the columns; this is the safety net.
      */
     private static boolean aliased(double[] l, double[][] xtx) {
         int n = xtx.length;
         for (int j = 0; j < n; j++) {
             double ljj = l[j * n + j];
-            if (ljj * ljj <= 1e-12 * xtx[j][j]) {
+            if (ljj * ljj <= 1e-14 * xtx[j][j]) {
                 return true;
             }
         }
@@ -235,12 +236,12 @@ public final class ProfiledDeviance {
         double[] grad = new double[theta.length];
         double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
         for (int k = 0; k < nSigma; k++) {
-            grad[k] = frobenius(acc.sigma, dSigma[k]);
+            grad[k] = Matrices.frobenius(acc.sigma, dSigma[k]);
         }
         if (q > 0) {
             double[][][] dOmega = model.randomEffects().derivatives(omegaTheta(theta), q);
             for (int k = 0; k < dOmega.length; k++) {
-                grad[nSigma + k] = frobenius(acc.omega, dOmega[k]);
+                grad[nSigma + k] = Matrices.frobenius(acc.omega, dOmega[k]);
             }
         }
         return new Gradient(pr, value, grad, acc.sigma, acc.omega);
@@ -281,28 +282,38 @@ public final class ProfiledDeviance {
         Profile pr = gradient.profile();
         CriterionHessian h = statistics.hessian(c.sigma()[0][0], c.omega(), gamma, dOmega, pr.beta(),
                 pr.covBeta(), model.method() == Method.REML);
-        double[][] out = h.hessian();
+        addSecondDerivativeTerms(h.hessian(), theta, gradient);
+        return h;
+    }
+
+    /**
+     * Adds the part of the Hessian that non-linear structures bring, ⟨G_Σ, ∂²Σ/∂θ_k∂θ_l⟩ + ⟨G_Ω, ∂²Ω/∂θ_k∂θ_l⟩,
+     * to {@code hessian} (nothing for structures linear in θ). Any Hessian of the criterion, whatever path
+     * computes its other terms, ends with this.
+     */
+    public void addSecondDerivativeTerms(double[][] hessian, double[] theta, Gradient gradient) {
+        double[] ts = sigmaTheta(theta);
         if (!model.residual().isLinear()) {
             for (int k = 0; k < nSigma; k++) {
                 for (int l = 0; l < nSigma; l++) {
                     double[][] d2 = model.residual().secondDerivative(ts, t, k, l);
                     if (d2 != null) {
-                        out[k][l] += frobenius(gradient.sigmaGradient(), d2);
+                        hessian[k][l] += Matrices.frobenius(gradient.sigmaGradient(), d2);
                     }
                 }
             }
         }
         if (q > 0 && !model.randomEffects().isLinear()) {
+            double[] to = omegaTheta(theta);
             for (int k = 0; k < to.length; k++) {
                 for (int l = 0; l < to.length; l++) {
                     double[][] d2 = model.randomEffects().secondDerivative(to, q, k, l);
                     if (d2 != null) {
-                        out[nSigma + k][nSigma + l] += frobenius(gradient.omegaGradient(), d2);
+                        hessian[nSigma + k][nSigma + l] += Matrices.frobenius(gradient.omegaGradient(), d2);
                     }
                 }
             }
         }
-        return h;
     }
 
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
@@ -336,15 +347,6 @@ public final class ProfiledDeviance {
         return out;
     }
 
-    private static double frobenius(double[][] a, double[][] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a.length; j++) {
-                s += a[i][j] * b[i][j];
-            }
-        }
-        return s;
-    }
 
     private void checkLength(double[] theta) {
         if (theta.length != model.thetaLength()) {

@@ -90,6 +90,17 @@ public final class Matrices {
         return Cholesky.factor(l, n) ? Cholesky.logDet(l, n) : Double.NaN;
     }
 
+    /** ⟨A, B⟩ = Σ_ij A_ij B_ij, the Frobenius inner product (tr A'B) of two square matrices. */
+    public static double frobenius(double[][] a, double[][] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a.length; j++) {
+                s += a[i][j] * b[i][j];
+            }
+        }
+        return s;
+    }
+
     /** Identity matrix. */
     public static double[][] identity(int n) {
         double[][] out = new double[n][n];

@@ -1,6 +1,6 @@
 package org.lmm4j.structures;
 
-import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.linalg.Matrices;
 
 /**
@@ -88,23 +88,9 @@ final class StructureMath {
         return e;
     }
 
-    /**
-     * The M-step objective {@code −n log det S − tr(S⁻¹C)}, or −∞ when S is not positive definite.
-     * Its maximiser over a structure is what {@code CovarianceStructure.maximise} returns.
-     */
+    /** The M-step objective {@code −n log det S − tr(S⁻¹C)} (see {@link CovarianceStructure#scatterObjective}). */
     static double objective(double[][] s, double[][] scatter, double n) {
-        int d = s.length;
-        double[] l = Matrices.flatten(s);
-        if (!Cholesky.factor(l, d)) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double[] c = Matrices.flatten(scatter);
-        Cholesky.solve(l, d, c, d);
-        double tr = 0;
-        for (int i = 0; i < d; i++) {
-            tr += c[i * d + i];
-        }
-        return -n * Cholesky.logDet(l, d) - tr;
+        return CovarianceStructure.scatterObjective(s, scatter, n);
     }
 
     /** C/n, the scatter matrix scaled to a covariance. */

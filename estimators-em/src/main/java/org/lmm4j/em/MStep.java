@@ -3,7 +3,6 @@ package org.lmm4j.em;
 import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.linalg.Cholesky;
 import org.lmm4j.linalg.Matrices;
 
 /**
@@ -113,21 +112,7 @@ final class MStep {
 
     /** Q(S) = −n log det S − tr(S⁻¹C); −∞ when S is not positive definite. */
     static double q(double[][] s, double[][] scatter, double n) {
-        int d = s.length;
-        if (d == 0) {
-            return 0;
-        }
-        double[] l = Matrices.flatten(s);
-        if (!Cholesky.factor(l, d)) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double[] c = Matrices.flatten(scatter);
-        Cholesky.solve(l, d, c, d);
-        double tr = 0;
-        for (int i = 0; i < d; i++) {
-            tr += c[i * d + i];
-        }
-        return -n * Cholesky.logDet(l, d) - tr;
+        return CovarianceStructure.scatterObjective(s, scatter, n);
     }
 
     /** Q for a scalar σ² over N observed rows: −N log σ² − s/σ². */

@@ -1,5 +1,6 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.linalg.Matrices;
 import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.linalg.Cholesky;
@@ -74,7 +75,7 @@ final class Coordinates {
             double[][] gram = new double[nOmega][nOmega];
             for (int k = 0; k < nOmega; k++) {
                 for (int l = 0; l < nOmega; l++) {
-                    gram[k][l] = frobenius(b[k], b[l]);
+                    gram[k][l] = Matrices.frobenius(b[k], b[l]);
                 }
             }
             double[][] inv = org.lmm4j.linalg.Matrices.inverseSpd(gram);
@@ -355,7 +356,7 @@ final class Coordinates {
     private double[] coefficients(double[][] m) {
         double[] rhs = new double[nOmega];
         for (int l = 0; l < nOmega; l++) {
-            rhs[l] = frobenius(basis[l], m);
+            rhs[l] = Matrices.frobenius(basis[l], m);
         }
         double[] out = new double[nOmega];
         for (int k = 0; k < nOmega; k++) {
@@ -393,13 +394,4 @@ final class Coordinates {
         return out;
     }
 
-    private static double frobenius(double[][] a, double[][] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a.length; j++) {
-                s += a[i][j] * b[i][j];
-            }
-        }
-        return s;
-    }
 }

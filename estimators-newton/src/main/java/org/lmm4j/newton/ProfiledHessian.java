@@ -2,7 +2,6 @@ package org.lmm4j.newton;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.CovarianceMatrices;
@@ -93,42 +92,13 @@ public final class ProfiledHessian {
                 h[k][l] = v;
             }
         }
-        addSecondDerivatives(h, theta, gradient);
+        deviance.addSecondDerivativeTerms(h, theta, gradient);
         for (int k = 0; k < n; k++) {
             for (int l = 0; l < k; l++) {
                 h[k][l] = h[l][k];
             }
         }
         return new CriterionHessian(h, acc.worstId == null ? 1 : acc.worst, acc.worstId);
-    }
-
-    /** Adds ⟨G_Σ, ∂²Σ/∂θ_k∂θ_l⟩ and ⟨G_Ω, ∂²Ω/∂θ_k∂θ_l⟩ (upper triangle). */
-    private void addSecondDerivatives(double[][] h, double[] theta, Gradient gradient) {
-        CovarianceStructure sigma = model.residual();
-        if (!sigma.isLinear()) {
-            double[] ts = deviance.sigmaTheta(theta);
-            for (int k = 0; k < nSigma; k++) {
-                for (int l = k; l < nSigma; l++) {
-                    double[][] d2 = sigma.secondDerivative(ts, t, k, l);
-                    if (d2 != null) {
-                        h[k][l] += frobenius(gradient.sigmaGradient(), d2);
-                    }
-                }
-            }
-        }
-        CovarianceStructure omega = model.randomEffects();
-        if (q > 0 && !omega.isLinear()) {
-            double[] to = deviance.omegaTheta(theta);
-            int nOmega = to.length;
-            for (int k = 0; k < nOmega; k++) {
-                for (int l = k; l < nOmega; l++) {
-                    double[][] d2 = omega.secondDerivative(to, q, k, l);
-                    if (d2 != null) {
-                        h[nSigma + k][nSigma + l] += frobenius(gradient.omegaGradient(), d2);
-                    }
-                }
-            }
-        }
     }
 
     /** tr(A⁻¹C_k A⁻¹C_l) for p×p blocks C stored flat at offsets k·p², l·p². */
@@ -157,15 +127,6 @@ public final class ProfiledHessian {
         return s;
     }
 
-    private static double frobenius(double[][] a, double[][] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a.length; j++) {
-                s += a[i][j] * b[i][j];
-            }
-        }
-        return s;
-    }
 
     private static double[] flatten(double[][] a, int n) {
         double[] out = new double[n * n];
