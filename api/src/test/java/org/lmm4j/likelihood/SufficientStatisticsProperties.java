@@ -93,7 +93,7 @@ class SufficientStatisticsProperties {
         }
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void bothPathsRejectTheSameInadmissibleOmega(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int groups) {
         Random rnd = new Random(seed);
         ModelData data = data(rnd, groups, 2, 2);
@@ -105,7 +105,7 @@ class SufficientStatisticsProperties {
         assertTrue(Double.isInfinite(new ProfiledDeviance(model, true).deviance(new double[2], theta)));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void hessianMatchesFiniteDifferencesOfTheGradient(@ForAll long seed, @ForAll @IntRange(min = 3, max = 12) int groups,
                                                      @ForAll @IntRange(min = 1, max = 2) int p,
                                                      @ForAll @IntRange(min = 0, max = 2) int q) {

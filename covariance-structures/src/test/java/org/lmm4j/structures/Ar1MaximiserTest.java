@@ -12,7 +12,7 @@ class Ar1MaximiserTest {
 
     private final Ar1Structure ar1 = new Ar1Structure();
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void cubicRootBeatsEveryGridPointOfRho(@ForAll @IntRange(min = 2, max = 6) int dimension,
             @ForAll @IntRange(min = 0, max = 10) int extra, @ForAll long seed) {
         int n = dimension + 1 + extra;

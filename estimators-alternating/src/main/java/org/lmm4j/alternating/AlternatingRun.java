@@ -111,7 +111,7 @@ final class AlternatingRun {
             if (!(cNext <= c)) {
                 // cannot happen in exact arithmetic (c(θ_{k+1}) ≤ F(β_k, θ_{k+1}) ≤ c(θ_k)): keep the better point
                 if (cNext - c > 1e-9 * (1 + Math.abs(c))) {
-                    LOG.warn("alternating: criterion rose from {} to {} at iteration {}; keeping the previous point",
+                    LOG.debug("alternating: criterion rose from {} to {} at iteration {}; keeping the previous point",
                             c, cNext, iter);
                 }
                 record(iter, c, u, theta);

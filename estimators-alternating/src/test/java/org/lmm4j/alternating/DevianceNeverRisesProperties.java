@@ -29,7 +29,7 @@ class DevianceNeverRisesProperties {
         return RandomModels.model(seed, n, t, q, missing, names[structure % names.length], reml ? Method.REML : Method.ML);
     }
 
-    @Property(tries = 80)
+    @Property(tries = 100)
     void devianceNeverRisesBetweenOuterIterations(@ForAll long seed, @ForAll @IntRange(min = 6, max = 14) int n,
                                                   @ForAll @IntRange(min = 2, max = 4) int t,
                                                   @ForAll @IntRange(min = 0, max = 2) int q,
@@ -49,7 +49,7 @@ class DevianceNeverRisesProperties {
         }
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void convergedFitIsNoWorseThanNearbyAdmissiblePoints(@ForAll long seed, @ForAll @IntRange(min = 8, max = 14) int n,
                                                           @ForAll @IntRange(min = 3, max = 4) int t,
                                                           @ForAll @IntRange(min = 0, max = 2) int q,

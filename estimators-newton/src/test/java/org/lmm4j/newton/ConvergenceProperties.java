@@ -26,7 +26,7 @@ class ConvergenceProperties {
         return ModelGenerator.wellPosed();
     }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void convergedFitsAreStationaryMinima(@ForAll("models") ModelGenerator.Case c) {
         ProfiledDeviance dev = new ProfiledDeviance(c.model());
         FitOptions options = FitOptions.defaults();

@@ -15,7 +15,7 @@ import org.lmm4j.model.ModelData;
 
 class SimulatorProperties {
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void reproducibleBySeedAndWellFormed(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int subjects,
                                          @ForAll @IntRange(min = 1, max = 9) int occasions,
                                          @ForAll @DoubleRange(min = 0, max = 0.9) double missing) throws IOException {
