@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lmm4j bench}: for each size and estimator, simulate the random intercept and slope model
- * (untimed), fit it with Σ = σ²I, Ω free and ML once to warm up and R times timed, and report the
+ * (untimed), fit it with Σ = σ²I, Ω free and ML W times to warm up and R times timed, and report the
  * median wall time, iterations, −2 log L, status, peak heap and rows per second (see
  * {@link BenchRunner}), as a text table or JSON, optionally with a log–log PNG plot of time against rows.
  */
@@ -37,8 +37,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--estimators", split = ",", description = "estimators to time, comma-separated (default: all discovered)")
     List<String> estimators;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "timed fits per cell, after one warm-up (default ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "5", description = "timed fits per cell, after the warm-up (default ${DEFAULT-VALUE})")
     int repeats;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up fits per cell (default ${DEFAULT-VALUE})")
+    int warmup;
 
     @Option(names = "--seed", defaultValue = "1", description = "simulation seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -94,8 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRunner runner = new BenchRunner(plugins.structure("scalar"), plugins.structure("free"),
                 FitOptions.defaults());
         BenchRunner.Progress progress = noProgress ? (d, t, l) -> { } : new ProgressBar(new java.io.PrintWriter(err, true), "bench")::step;
-        List<BenchRow> rows = runner.run(spec, sizes, chosen, repeats, progress);
-        BenchReport report = new BenchReport(spec, repeats, rows);
+        List<BenchRow> rows = runner.run(spec, sizes, chosen, warmup, repeats, progress);
+        BenchReport report = new BenchReport(spec, warmup, repeats, rows);
         out.print("json".equals(format) ? report.json() + System.lineSeparator() : report.text());
         out.flush();
         if (plot != null) {

@@ -13,10 +13,11 @@ import java.util.Map;
  * ({@code benchmark} settings, the machine, and {@code results}, one object per {@link BenchRow}).
  *
  * @param spec     the simulation spec (its number of subjects varies by row)
+ * @param warmups  untimed warm-up fits per row
  * @param repeats  timed fits per row
  * @param rows     the measurements
  */
-public record BenchReport(SimulationSpec spec, int repeats, List<BenchRow> rows) {
+public record BenchReport(SimulationSpec spec, int warmups, int repeats, List<BenchRow> rows) {
 
     /** The model every row fits. */
     public static final String MODEL = "y ~ t + (t | subj), Sigma scalar, Omega free, ML";
@@ -29,8 +30,8 @@ public record BenchReport(SimulationSpec spec, int repeats, List<BenchRow> rows)
     public String text() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "lmm4j bench: %s; %d occasions, missing %.2f, seed %d; median of %d fits"
-                + " (after 1 warm-up), %d cores, max heap %d MiB%n", MODEL, spec.occasions(), spec.missing(),
-                spec.seed(), repeats, Runtime.getRuntime().availableProcessors(),
+                + " (after %d warm-up), %d cores, max heap %d MiB%n", MODEL, spec.occasions(), spec.missing(),
+                spec.seed(), repeats, warmups, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20));
         sb.append(String.format(Locale.ROOT, "%-12s %9s %9s %10s %10s %5s %6s %16s %-13s %9s %12s%n", "estimator",
                 "subjects", "rows", "median ms", "min ms", "iter", "evals", "-2 log L", "status", "heap MiB",
@@ -57,7 +58,7 @@ public record BenchReport(SimulationSpec spec, int repeats, List<BenchRow> rows)
         settings.put("missing", spec.missing());
         settings.put("seed", spec.seed());
         settings.put("repeats", repeats);
-        settings.put("warmup", 1);
+        settings.put("warmup", warmups);
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("javaVersion", System.getProperty("java.version"));
         machine.put("processors", Runtime.getRuntime().availableProcessors());

@@ -54,14 +54,18 @@ public final class BenchRunner {
      * @param base       the simulation spec; its number of subjects is replaced by each size
      * @param sizes      numbers of subjects
      * @param estimators the estimators to time
-     * @param repeats    R ≥ 1 timed fits per cell (plus one warm-up)
+     * @param warmups    W ≥ 0 untimed fits per cell first, so the JIT has compiled the hot loops
+     * @param repeats    R ≥ 1 timed fits per cell
      */
-    public List<BenchRow> run(SimulationSpec base, List<Integer> sizes, List<Estimator> estimators, int repeats,
-                              Progress progress) {
+    public List<BenchRow> run(SimulationSpec base, List<Integer> sizes, List<Estimator> estimators, int warmups,
+                              int repeats, Progress progress) {
         if (repeats < 1) {
             throw new org.lmm4j.api.InputException("--repeats must be at least 1, got " + repeats);
         }
-        int total = sizes.size() * estimators.size() * (repeats + 1);
+        if (warmups < 0) {
+            throw new org.lmm4j.api.InputException("--warmup must be at least 0, got " + warmups);
+        }
+        int total = sizes.size() * estimators.size() * (warmups + repeats);
         int done = 0;
         List<BenchRow> rows = new ArrayList<>();
         for (int n : sizes) {
@@ -76,9 +80,11 @@ public final class BenchRunner {
                 FitResult last = null;
                 String failure = null;
                 long peak = 0;
-                int cellEnd = done + repeats + 1;
-                for (int r = 0; r <= repeats && failure == null; r++) {
-                    progress.step(done, total, label + (r == 0 ? " (warm-up)" : " (" + r + "/" + repeats + ")"));
+                int cellEnd = done + warmups + repeats;
+                for (int r = 0; r < warmups + repeats && failure == null; r++) {
+                    boolean timed = r >= warmups;
+                    progress.step(done, total, label + (timed ? " (" + (r - warmups + 1) + "/" + repeats + ")"
+                            : " (warm-up " + (r + 1) + "/" + warmups + ")"));
                     System.gc();
                     resetPeaks();
                     long start = System.nanoTime();
@@ -89,8 +95,8 @@ public final class BenchRunner {
                         LOG.warn("{} failed on {} subjects", estimator.name(), n, e);
                     }
                     long elapsed = System.nanoTime() - start;
-                    if (r > 0) {
-                        millis[r - 1] = elapsed / 1e6;
+                    if (timed) {
+                        millis[r - warmups] = elapsed / 1e6;
                         peak = Math.max(peak, heapPeak());
                     }
                     done++;
