@@ -261,6 +261,9 @@ public final class ModelCompiler {
             }
             List<String> fixedNames = fixed.stream().map(Column::name).toList();
             checkRank(xByColumn, fixedNames);
+            if (q > 0) {
+                checkRandomEffectsIdentifiable(groups.size(), rowsUsed(groups), q, groupColumn);
+            }
 
             for (Slot s : slots.values()) {
                 if (s.factor() && s.contrasted) {
@@ -273,6 +276,36 @@ public final class ModelCompiler {
             ModelData data = new ModelData(groups, fixedNames, randomCols.stream().map(Column::name).toList(),
                     formula.response(), groupColumn, occasionLabels, dropped, notes);
             return new CompiledModel(data, random == null ? null : random.omegaStructure());
+        }
+
+        /**
+         * lme4's checks on the random-effects design: the grouping factor needs at least two levels, fewer levels
+         * than observations (else every group is a single row and Ω cannot be told apart from Σ) and fewer random
+         * effects (levels × q) than observations. Groups of size one among larger groups are fine.
+         */
+        private void checkRandomEffectsIdentifiable(int levels, int observations, int q, String grouping) {
+            if (levels < 2) {
+                throw new InputException("grouping factor \"" + grouping + "\" has a single level: the random effects'"
+                        + " covariance cannot be estimated from one group");
+            }
+            if (levels >= observations) {
+                throw new InputException("grouping factor \"" + grouping + "\" has " + levels + " levels for "
+                        + observations + " observations: every group is a single row, so the random effects cannot be"
+                        + " told apart from the residual (the number of levels must be less than the number of observations)");
+            }
+            if ((long) levels * q >= observations) {
+                throw new InputException("the model has " + levels + " × " + q + " = " + ((long) levels * q)
+                        + " random effects for " + observations + " observations (grouping \"" + grouping
+                        + "\"): there must be fewer random effects than observations");
+            }
+        }
+
+        private static int rowsUsed(List<Group> groups) {
+            int n = 0;
+            for (Group g : groups) {
+                n += g.size();
+            }
+            return n;
         }
 
         // ------------------------------------------------------------ columns and names

@@ -1,5 +1,7 @@
 package org.lmm4j.likelihood;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.linalg.Cholesky;
 import org.lmm4j.linalg.Matrices;
@@ -88,6 +90,48 @@ public final class StartValues {
         System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
         System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
         return theta;
+    }
+
+    /**
+     * Start values for estimators that search from several points: the moment start first and, when the
+     * model has random effects beside a structured (non-scalar) Σ, whose variances can trade off and give the
+     * likelihood more than one local minimum, two more that give the variance mostly to Ω (Σ × 1/4, Ω × 4)
+     * or mostly to Σ (Σ × 2, Ω × 1/10).
+     */
+    public static List<double[]> candidates(MixedModel model) {
+        double[] moments = moments(model);
+        if (model.data().q() == 0 || model.residual().isScalar()) {
+            return List.of(moments);
+        }
+        List<double[]> out = new ArrayList<>();
+        out.add(moments);
+        out.add(rescaled(model, moments, 0.25, 4));
+        out.add(rescaled(model, moments, 2, 0.1));
+        return out;
+    }
+
+    private static double[] rescaled(MixedModel model, double[] theta, double sigmaFactor, double omegaFactor) {
+        int t = model.data().occasions();
+        int q = model.data().q();
+        int nSigma = model.sigmaParameterCount();
+        double[] ts = java.util.Arrays.copyOfRange(theta, 0, nSigma);
+        double[] to = java.util.Arrays.copyOfRange(theta, nSigma, theta.length);
+        double[] s = model.residual().parameters(scaled(model.residual().matrix(ts, t), sigmaFactor));
+        double[] o = model.randomEffects().parameters(scaled(model.randomEffects().matrix(to, q), omegaFactor));
+        double[] out = new double[theta.length];
+        System.arraycopy(s, 0, out, 0, s.length);
+        System.arraycopy(o, 0, out, s.length, o.length);
+        return out;
+    }
+
+    private static double[][] scaled(double[][] m, double c) {
+        double[][] out = new double[m.length][m.length];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m.length; j++) {
+                out[i][j] = c * m[i][j];
+            }
+        }
+        return out;
     }
 
     /** Ordinary least squares β over all rows (X assumed of full column rank). */

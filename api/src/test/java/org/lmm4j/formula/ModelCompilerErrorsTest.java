@@ -158,4 +158,31 @@ class ModelCompilerErrorsTest {
         assertTrue(dental("distance ~ distance + age", CompileOptions.none())
                 .contains("the response \"distance\" also appears on the right-hand side"));
     }
+
+    @Test
+    void everyGroupASingleRowCannotCarryRandomEffects() {
+        DataTable t = new DataTable("one.csv", List.of("y", "x", "g"), List.of(
+                new String[] {"1.0", "2.5", "0.7", "3.1"}, new String[] {"1", "2", "3", "4"},
+                new String[] {"a", "b", "c", "d"}));
+        assertTrue(message(t, "y ~ x + (1 | g)", CompileOptions.none())
+                .startsWith("grouping factor \"g\" has 4 levels for 4 observations"));
+        // a random slope needs fewer than levels × 2 random effects than rows
+        DataTable t2 = new DataTable("two.csv", List.of("y", "x", "g"), List.of(
+                new String[] {"1.0", "2.5", "0.7", "3.1"}, new String[] {"1", "2", "3", "4"},
+                new String[] {"a", "a", "b", "b"}));
+        assertTrue(message(t2, "y ~ x + (x | g)", CompileOptions.none())
+                .startsWith("the model has 2 × 2 = 4 random effects for 4 observations"));
+        DataTable t3 = new DataTable("three.csv", List.of("y", "x", "g"), List.of(
+                new String[] {"1.0", "2.5", "0.7", "3.1"}, new String[] {"1", "2", "3", "4"},
+                new String[] {"a", "a", "a", "a"}));
+        assertTrue(message(t3, "y ~ x + (1 | g)", CompileOptions.none()).contains("has a single level"));
+    }
+
+    @Test
+    void aGroupOfOneRowAmongLargerGroupsIsLegal() {
+        DataTable t = new DataTable("mixed.csv", List.of("y", "x", "g"), List.of(
+                new String[] {"1.0", "2.5", "0.7", "3.1", "2.2"}, new String[] {"1", "2", "3", "4", "5"},
+                new String[] {"a", "a", "b", "b", "c"}));
+        assertEquals(3, ModelCompiler.compile(t, "y ~ x + (1 | g)", CompileOptions.none()).data().groupCount());
+    }
 }

@@ -10,6 +10,7 @@ import org.lmm4j.api.IterationRecord;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.api.OptimisationSummary;
 import org.lmm4j.likelihood.FitAssembler;
+import org.lmm4j.likelihood.CovarianceMatrices;
 import org.lmm4j.likelihood.CriterionHessian;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.ProfiledDeviance;
@@ -62,6 +63,12 @@ public final class NewtonEstimator implements Estimator {
     private static final int MAX_HALVINGS = 60;
     /** Relative eigenvalue floor of the modified Hessian. */
     private static final double EIGEN_FLOOR = 1e-10;
+
+    /** Eigenvalue (relative to the larger of the matrix's and Σ's scale) below which a direction counts as at zero. */
+    private static final double RELEASE_ZERO = 1e-6;
+
+    /** Times a converged run may step back inside from a boundary where the KKT sign fails. */
+    private static final int MAX_RELEASES = 5;
     /** A fall of the deviance per iteration that counts as "still falling" (deviance units). */
     private static final double FALLING = 1e-3;
     /** Consecutive falling iterations with a degenerate covariance matrix that prove unboundedness. */
@@ -89,9 +96,45 @@ public final class NewtonEstimator implements Estimator {
         return FitAssembler.assemble(deviance, optimise(deviance, options));
     }
 
-    /** Runs Newton's method and reports how it went (the θ at which to assemble the result). */
+    /**
+     * Runs Newton's method and reports how it went (the θ at which to assemble the result). Newton finds the
+     * minimum of the basin it starts in; where the likelihood is known to have several (random effects beside a
+     * structured Σ, whose variances trade off), it runs from each of {@link StartValues#candidates} and keeps the
+     * lowest converged minimum.
+     */
     public OptimisationSummary optimise(ProfiledDeviance deviance, FitOptions options) {
-        return new Run(deviance, options).run();
+        List<double[]> starts = StartValues.candidates(deviance.model());
+        OptimisationSummary best = null;
+        long evaluations = 0;
+        long started = System.nanoTime();
+        for (double[] start : starts) {
+            OptimisationSummary s = new Run(deviance, options).run(start);
+            evaluations += s.evaluations();
+            if (best == null || better(s, best, deviance)) {
+                best = s;
+            }
+        }
+        if (starts.size() == 1) {
+            return best;
+        }
+        List<String> warnings = new ArrayList<>(best.warnings());
+        String settings = best.settings() + ", starts=" + starts.size()
+                + " (the best run is kept: its iterations and trace; evaluations summed over the runs)";
+        return new OptimisationSummary(best.estimator(), best.status(), best.reason(), best.thetaStart(), best.theta(),
+                best.iterations(), evaluations, System.nanoTime() - started, best.trace(), warnings, settings);
+    }
+
+    /** A run ranks above another when it converged and the other did not, or both did and it is lower. */
+    private static boolean better(OptimisationSummary a, OptimisationSummary b, ProfiledDeviance deviance) {
+        boolean ca = a.status() == FitStatus.CONVERGED;
+        boolean cb = b.status() == FitStatus.CONVERGED;
+        if (ca != cb) {
+            return ca;
+        }
+        if (!ca) {
+            return false;
+        }
+        return deviance.criterion(a.theta()) < deviance.criterion(b.theta()) - 1e-9;
     }
 
     /** One run of the method: the state of the iteration. */
@@ -117,8 +160,7 @@ public final class NewtonEstimator implements Estimator {
             this.observations = model.data().observations();
         }
 
-        OptimisationSummary run() {
-            double[] thetaStart = StartValues.moments(model);
+        OptimisationSummary run(double[] thetaStart) {
             coords = Coordinates.of(model, thetaStart, options.constrainPsd());
             double[] phi = coords.phi(thetaStart);
             double[] theta = coords.theta(phi);
@@ -132,6 +174,7 @@ public final class NewtonEstimator implements Estimator {
             int streak = 0;
             int stalled = 0;
             int iteration = 0;
+            int releases = 0;
             FitStatus status = FitStatus.NOT_CONVERGED;
             String reason = "the iteration limit (" + options.maxIterations() + ") was reached";
             while (true) {
@@ -143,6 +186,15 @@ public final class NewtonEstimator implements Estimator {
                 Direction dir = direction(point, edge);
                 double tolF = tolerance(point.f);
                 if (lastChange <= tolF && dir.decrement / 2 <= tolF) {
+                    // squared and Cholesky coordinates make a zero variance stationary whatever its gradient:
+                    // before accepting, check the Karush–Kuhn–Tucker sign and step back inside if it points there
+                    Point released = releases < MAX_RELEASES ? releaseFromBoundary(point) : null;
+                    if (released != null) {
+                        releases++;
+                        lastChange = Double.POSITIVE_INFINITY;
+                        point = released;
+                        continue;
+                    }
                     status = FitStatus.CONVERGED;
                     reason = "";
                     if (dir.projected) {
@@ -413,6 +465,78 @@ public final class NewtonEstimator implements Estimator {
          * Newton approaches such a face of the positive semi-definite cone only linearly when the gradient along it
          * vanishes (no strict complementarity); jumping onto the face restores the quadratic rate on it.
          */
+        /**
+         * The KKT check at a candidate optimum: for Σ (when its variances are squared coordinates) and Ω, an
+         * eigen-direction v whose eigenvalue is negligible but along which the criterion falls (v'Gv &lt; 0 for the
+         * matrix gradient G) is moved back inside, S → S + δvv', with δ the largest of 1e-2, 1e-3, 1e-4 times the
+         * matrix's scale that lowers the criterion. Null when every such direction is a true boundary optimum.
+         */
+        private Point releaseFromBoundary(Point pt) {
+            Gradient gr = gradient(pt.theta);
+            if (gr == null) {
+                return null;
+            }
+            CovarianceMatrices c = deviance.covariances(pt.theta);
+            double scale = 0;
+            for (int a = 0; a < c.sigma().length; a++) {
+                scale = Math.max(scale, c.sigma()[a][a]);
+            }
+            if (coords.sigmaSquared()) {
+                Point p = release(pt, c.sigma(), gr.sigmaGradient(), scale, true);
+                if (p != null) {
+                    return p;
+                }
+            }
+            if (model.data().q() > 0 && options.constrainPsd()) {
+                return release(pt, c.omega(), gr.omegaGradient(), scale, false);
+            }
+            return null;
+        }
+
+        private Point release(Point pt, double[][] s, double[][] g, double residualScale, boolean sigma) {
+            SymmetricEigen eig = SymmetricEigen.of(s);
+            int d = s.length;
+            double top = Math.max(residualScale, eig.values()[d - 1]);
+            for (int j = 0; j < d; j++) {
+                if (eig.values()[j] > RELEASE_ZERO * top) {
+                    continue;
+                }
+                double[] v = new double[d];
+                double slope = 0;
+                for (int a = 0; a < d; a++) {
+                    v[a] = eig.vectors()[a][j];
+                }
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        slope += v[a] * g[a][b] * v[b];
+                    }
+                }
+                if (slope >= -tolerance(pt.f)) {
+                    continue;
+                }
+                for (double delta : new double[] {1e-2 * top, 1e-3 * top, 1e-4 * top}) {
+                    double[][] moved = new double[d][d];
+                    for (int a = 0; a < d; a++) {
+                        for (int b = 0; b < d; b++) {
+                            moved[a][b] = s[a][b] + delta * v[a] * v[b];
+                        }
+                    }
+                    double[] theta = pt.theta.clone();
+                    double[] part = sigma ? model.residual().parameters(moved) : model.randomEffects().parameters(moved);
+                    System.arraycopy(part, 0, theta, sigma ? 0 : model.sigmaParameterCount(), part.length);
+                    double[] phi = coords.phi(theta);
+                    double[] back = coords.theta(phi);
+                    Gradient gr = gradient(back);
+                    if (gr != null && gr.criterion() < pt.f) {
+                        LOG.debug("newton: {} direction {} released from the boundary (slope {}), criterion {} -> {}",
+                                sigma ? "Σ" : "Ω", j, slope, pt.f, gr.criterion());
+                        return point(phi, back, gr);
+                    }
+                }
+            }
+            return null;
+        }
+
         private Point faceOfOmega(Point pt) {
             if (!options.constrainPsd() || model.data().q() == 0 || !coords.omegaAlwaysPsd()) {
                 return null;
