@@ -77,7 +77,9 @@ public final class FitJson {
         o.set("fixedEffects", named(r.fixedNames(), r.fixedEffects()));
         o.set("standardErrors", named(r.fixedNames(), r.standardErrors()));
         o.set("occasionLabels", strings(r.occasionLabels()));
-        o.set("sigma", matrix(r.sigma()));
+        // a scalar Σ = σ²I is reported as the 1×1 [[σ²]] (DESIGN §3: "T×T or 1×1")
+        boolean scalar = "scalar".equals(r.provenance().get("residual")) && r.sigma().length > 0;
+        o.set("sigma", matrix(scalar ? new double[][] {{r.sigma()[0][0]}} : r.sigma()));
         if (r.omega() == null) {
             o.putNull("omega");
         } else {
