@@ -115,7 +115,7 @@ final class AlternatingRun {
                             c, cNext, iter);
                 }
                 record(iter, c, u, theta);
-                return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+                return finish(name, start, theta, c, iter, t0, settings);
             }
             double drop = c - cNext;
             double move = maxAbsDifference(u.theta(), theta);
@@ -129,12 +129,38 @@ final class AlternatingRun {
                         + "likelihood is unbounded below", start, theta, iter, t0, settings);
             }
             if (drop <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + maxAbs(theta))) {
-                LOG.debug("alternating: converged after {} iterations, criterion {}", iter, c);
-                return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+                LOG.debug("alternating: stopped moving after {} iterations, criterion {}", iter, c);
+                return finish(name, start, theta, c, iter, t0, settings);
             }
         }
         return summary(name, FitStatus.NOT_CONVERGED, "iteration limit " + options.maxIterations()
                 + " reached; the result is the best point found", start, theta, options.maxIterations(), t0, settings);
+    }
+
+    /**
+     * The end of a run whose steps no longer lower the criterion: CONVERGED only where θ is stationary —
+     * every gradient component, scaled by its parameter's size (|θ_k| plus a millionth of the largest), below
+     * 1e-3 (1 + |criterion|); a variance at zero has a negligible scale, so a boundary minimum passes — and
+     * NOT_CONVERGED, with the gradient named, where alternation has merely stalled.
+     */
+    private OptimisationSummary finish(String name, double[] start, double[] theta, double c, int iter, long t0,
+                                       String settings) {
+        org.lmm4j.likelihood.Gradient g = deviance.gradient(theta);
+        if (g == null) {
+            return summary(name, FitStatus.FAILED, "the final covariance parameters are not admissible", start,
+                    theta, iter, t0, settings);
+        }
+        double floor = 1e-6 * Math.max(maxAbs(theta), 1e-300);
+        double worst = 0;
+        for (int k = 0; k < theta.length; k++) {
+            worst = Math.max(worst, Math.abs(g.theta()[k]) * (Math.abs(theta[k]) + floor));
+        }
+        if (worst <= 1e-3 * (1 + Math.abs(c))) {
+            return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+        }
+        return summary(name, FitStatus.NOT_CONVERGED, String.format(Locale.ROOT, "stalled: the alternating steps no "
+                + "longer lower the deviance but θ is not stationary (largest scaled gradient component %.3g)", worst),
+                start, theta, iter, t0, settings);
     }
 
     private void record(int iter, double criterion, ThetaUpdate u, double[] previous) {
