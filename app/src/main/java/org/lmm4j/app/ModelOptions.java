@@ -67,6 +67,10 @@ public final class ModelOptions {
             description = "Convergence tolerance on the relative change of the deviance. Default: 1e-10.")
     Double tolerance;
 
+    @Option(names = "--no-accelerate", description = "Turn off the estimator's acceleration (EM: SQUAREM), e.g. to "
+            + "compare plain EM with the accelerated one.")
+    boolean noAccelerate;
+
     /** The estimator run when none is named. */
     public static final String DEFAULT_ESTIMATOR = "newton";
 
@@ -121,9 +125,9 @@ public final class ModelOptions {
         return method;
     }
 
-    /** The estimator options: the defaults, with --max-iterations and --tolerance applied. */
+    /** The estimator options: the defaults, with --max-iterations, --tolerance and --no-accelerate applied. */
     public FitOptions fitOptions() {
-        FitOptions o = FitOptions.defaults();
+        FitOptions o = FitOptions.defaults().withAccelerate(!noAccelerate);
         if (maxIterations != null) {
             if (maxIterations < 1) {
                 throw new InputException("--max-iterations must be at least 1 (got " + maxIterations + ")");
