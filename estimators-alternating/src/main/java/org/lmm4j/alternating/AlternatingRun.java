@@ -40,6 +40,9 @@ final class AlternatingRun {
      * converging to a bounded boundary point (a variance tending to zero while V_i stays positive definite) gains.
      */
     static final double MEANINGFUL_DROP = 1e-4;
+
+    /** At most this many Fisher-scoring steps finish a run whose alternation has slowed down. */
+    static final int MAX_POLISH = 50;
     /** Inner scoring steps per θ-step. */
     static final int MAX_INNER = 50;
 
@@ -96,6 +99,7 @@ final class AlternatingRun {
         ScatterStep scatter = new ScatterStep(objective);
         ScoringStep scoring = new ScoringStep(objective, options.constrainPsd(), options.tolerance(), MAX_INNER);
         double tol = options.tolerance();
+        double previousDrop = Double.NaN;
         for (int iter = 1; iter <= options.maxIterations(); iter++) {
             double[] beta = pr.beta();
             ThetaUpdate u = closedForm ? scatter.step(beta, theta, c) : null;
@@ -128,7 +132,12 @@ final class AlternatingRun {
                 return summary(name, FitStatus.UNBOUNDED, degenerate + " while the deviance keeps falling: the "
                         + "likelihood is unbounded below", start, theta, iter, t0, settings);
             }
-            if (drop <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + maxAbs(theta))) {
+            // alternation converges linearly: with rate r = drop_k / drop_{k−1}, the criterion still has about
+            // drop·r/(1 − r) to fall (Aitken), which is what must be below the tolerance, not the last drop
+            double rate = previousDrop > 0 ? Math.min(drop / previousDrop, 0.9999) : 0;
+            double remaining = drop + drop * rate / (1 - rate);
+            previousDrop = drop;
+            if (remaining <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + maxAbs(theta))) {
                 LOG.debug("alternating: stopped moving after {} iterations, criterion {}", iter, c);
                 return finish(name, start, theta, c, iter, t0, settings);
             }
@@ -145,10 +154,35 @@ final class AlternatingRun {
      */
     private OptimisationSummary finish(String name, double[] start, double[] theta, double c, int iter, long t0,
                                        String settings) {
+        // alternation converges linearly and can crawl along a ridge: finish with Fisher scoring on the profiled
+        // criterion itself (labelled in the trace and the warnings), which only ever lowers it
+        int polished = 0;
+        for (; polished < MAX_POLISH; polished++) {
+            double[] next = scoringStep(theta, c);
+            if (next == null) {
+                break;
+            }
+            double cNext = deviance.criterion(next);
+            IterationRecord rec = new IterationRecord(iter + polished + 1, cNext, Double.NaN,
+                    maxAbsDifference(next, theta), objective.evaluations());
+            trace.add(rec);
+            options.progress().accept(rec);
+            boolean small = c - cNext <= options.tolerance() * (1 + Math.abs(c));
+            theta = next;
+            c = cNext;
+            if (small) {
+                polished++;
+                break;
+            }
+        }
+        if (polished > 0) {
+            warnings.add(polished + " Fisher-scoring step" + (polished == 1 ? "" : "s") + " on the profiled criterion "
+                    + "finished the run after alternation slowed down (the last " + polished + " of the trace)");
+        }
         org.lmm4j.likelihood.Gradient g = deviance.gradient(theta);
         if (g == null) {
             return summary(name, FitStatus.FAILED, "the final covariance parameters are not admissible", start,
-                    theta, iter, t0, settings);
+                    theta, iter + polished, t0, settings);
         }
         double floor = 1e-6 * Math.max(maxAbs(theta), 1e-300);
         double worst = 0;
@@ -156,11 +190,67 @@ final class AlternatingRun {
             worst = Math.max(worst, Math.abs(g.theta()[k]) * (Math.abs(theta[k]) + floor));
         }
         if (worst <= 1e-3 * (1 + Math.abs(c))) {
-            return summary(name, FitStatus.CONVERGED, "", start, theta, iter, t0, settings);
+            return summary(name, FitStatus.CONVERGED, "", start, theta, iter + polished, t0, settings);
         }
         return summary(name, FitStatus.NOT_CONVERGED, String.format(Locale.ROOT, "stalled: the alternating steps no "
                 + "longer lower the deviance but θ is not stationary (largest scaled gradient component %.3g)", worst),
-                start, theta, iter, t0, settings);
+                start, theta, iter + polished, t0, settings);
+    }
+
+    /**
+     * One Fisher-scoring step on the profiled criterion, θ − (I + λD)⁻¹g with the expected information I of
+     * {@link FisherInformation}, halved until it stays admissible and lowers the criterion; null when no
+     * step does (a stationary or boundary point).
+     */
+    private double[] scoringStep(double[] theta, double c) {
+        org.lmm4j.likelihood.Gradient g = deviance.gradient(theta);
+        if (g == null) {
+            return null;
+        }
+        int k = theta.length;
+        boolean reml = model.method() == org.lmm4j.api.Method.REML;
+        double[] info = FisherInformation.compute(deviance, theta, reml ? g.profile().covBeta() : null);
+        if (info == null) {
+            return null;
+        }
+        double[][] a = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                a[i][j] = info[i * k + j];
+            }
+            a[i][i] += 1e-10 * Math.max(Math.abs(info[i * k + i]), 1e-300);
+        }
+        List<double[]> directions = new ArrayList<>();
+        double[][] inv = Matrices.inverseSpd(a);
+        if (inv != null) {
+            double[] d = new double[k];
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    d[i] -= inv[i][j] * g.theta()[j];
+                }
+            }
+            directions.add(d);
+        }
+        // near a boundary the scoring step leaves the admissible region: fall back on scaled coordinate steps,
+        // which can slide along it
+        for (int i = 0; i < k; i++) {
+            double[] d = new double[k];
+            d[i] = -g.theta()[i] / Math.max(a[i][i], 1e-300);
+            directions.add(d);
+        }
+        for (double[] d : directions) {
+            double alpha = 1;
+            for (int halving = 0; halving < 30; halving++, alpha /= 2) {
+                double[] trial = theta.clone();
+                for (int i = 0; i < k; i++) {
+                    trial[i] += alpha * d[i];
+                }
+                if (deviance.isAdmissible(trial, options.constrainPsd()) && deviance.criterion(trial) < c) {
+                    return trial;
+                }
+            }
+        }
+        return null;
     }
 
     private void record(int iter, double criterion, ThetaUpdate u, double[] previous) {
