@@ -58,7 +58,10 @@ class DevianceNeverRisesProperties {
                                                           @ForAll boolean reml) {
         MixedModel model = generated(seed, n, t, q, missing, structure, reml);
         FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults());
-        if (r.status() != FitStatus.CONVERGED) {
+        // interior minima only: at a boundary (singular) fit alternation and its scoring finish crawl along the
+        // edge and stop within about 1e-5 of the minimum; the estimator contract checks those against a reference
+        net.jqwik.api.statistics.Statistics.collect(r.status(), r.singular() ? "boundary" : "interior");
+        if (r.status() != FitStatus.CONVERGED || r.singular()) {
             return;
         }
         ProfiledDeviance d = new ProfiledDeviance(model);
