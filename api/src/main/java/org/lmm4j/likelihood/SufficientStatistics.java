@@ -645,25 +645,7 @@ final class SufficientStatistics {
                 }
             }
         }, HessianSums::merge);
-        double[][] out = new double[nT][nT];
-        for (int k = 0; k < nT; k++) {
-            for (int l = k; l < nT; l++) {
-                double bab = 0;
-                for (int a = 0; a < p; a++) {
-                    double s = 0;
-                    for (int b = 0; b < p; b++) {
-                        s += ai[a * p + b] * acc.b[l * p + b];
-                    }
-                    bab += acc.b[k * p + a] * s;
-                }
-                double v = acc.t[k * nT + l] - 2 * bab;
-                if (reml) {
-                    v -= traceProduct(ai, acc.c, k, l);
-                }
-                out[k][l] = v;
-                out[l][k] = v;
-            }
-        }
+        double[][] out = ProfiledHessianTerms.assemble(acc.t, acc.b, acc.c, ai, nT, p, reml);
         String worstId = acc.worstIndex < 0 ? null : groups.get(acc.worstIndex).id();
         return new CriterionHessian(out, acc.worstIndex < 0 ? 1 : acc.worst, worstId);
     }
@@ -713,24 +695,6 @@ final class SufficientStatistics {
             largest = Math.max(largest, pv);
         }
         return largest > 1 ? 1 / largest : 1;
-    }
-
-    /** tr(A⁻¹C_kA⁻¹C_l) for the p×p blocks C_k stored at offsets k·p². */
-    private double traceProduct(double[] ai, double[] c, int k, int l) {
-        int pp = p * p;
-        double s = 0;
-        for (int a = 0; a < p; a++) {
-            for (int b = 0; b < p; b++) {
-                double left = 0;
-                double right = 0;
-                for (int e = 0; e < p; e++) {
-                    left += ai[a * p + e] * c[k * pp + e * p + b];
-                    right += ai[b * p + e] * c[l * pp + e * p + a];
-                }
-                s += left * right;
-            }
-        }
-        return s;
     }
 
     /** Per-chunk sums for the Hessian, with per-parameter scratch matrices. */

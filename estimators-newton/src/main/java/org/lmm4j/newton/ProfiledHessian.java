@@ -10,6 +10,7 @@ import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.GroupBlock;
 import org.lmm4j.likelihood.GroupReduce;
 import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.likelihood.ProfiledHessianTerms;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -73,60 +74,14 @@ public final class ProfiledHessian {
 
         Acc acc = GroupReduce.reduce(data.groups(), observations, () -> new Acc(ctx), Acc::add, Acc::merge);
 
-        double[][] h = new double[n][n];
-        double[] ai = ctx.aInv;
-        for (int k = 0; k < n; k++) {
-            for (int l = k; l < n; l++) {
-                double bab = 0;
-                for (int a = 0; a < p; a++) {
-                    double s = 0;
-                    for (int b = 0; b < p; b++) {
-                        s += ai[a * p + b] * acc.b[l * p + b];
-                    }
-                    bab += acc.b[k * p + a] * s;
-                }
-                double v = -acc.t1[k * n + l] + 2 * acc.t2[k * n + l] - 2 * bab;
-                if (reml) {
-                    v += 2 * acc.j[k * n + l] - traceProduct(ai, acc.c, k, l, p);
-                }
-                h[k][l] = v;
-            }
+        double[] groupTerms = new double[n * n];
+        for (int k = 0; k < n * n; k++) {
+            groupTerms[k] = -acc.t1[k] + 2 * acc.t2[k] + (reml ? 2 * acc.j[k] : 0);
         }
+        double[][] h = ProfiledHessianTerms.assemble(groupTerms, acc.b, acc.c, ctx.aInv, n, p, reml);
         deviance.addSecondDerivativeTerms(h, theta, gradient);
-        for (int k = 0; k < n; k++) {
-            for (int l = 0; l < k; l++) {
-                h[k][l] = h[l][k];
-            }
-        }
         return new CriterionHessian(h, acc.worstId == null ? 1 : acc.worst, acc.worstId);
     }
-
-    /** tr(A⁻¹C_k A⁻¹C_l) for p×p blocks C stored flat at offsets k·p², l·p². */
-    private static double traceProduct(double[] ai, double[] cAll, int k, int l, int p) {
-        int pp = p * p;
-        double[] left = new double[pp];
-        double[] right = new double[pp];
-        for (int a = 0; a < p; a++) {
-            for (int b = 0; b < p; b++) {
-                double sl = 0;
-                double sr = 0;
-                for (int e = 0; e < p; e++) {
-                    sl += ai[a * p + e] * cAll[k * pp + e * p + b];
-                    sr += ai[a * p + e] * cAll[l * pp + e * p + b];
-                }
-                left[a * p + b] = sl;
-                right[a * p + b] = sr;
-            }
-        }
-        double s = 0;
-        for (int a = 0; a < p; a++) {
-            for (int b = 0; b < p; b++) {
-                s += left[a * p + b] * right[b * p + a];
-            }
-        }
-        return s;
-    }
-
 
     private static double[] flatten(double[][] a, int n) {
         double[] out = new double[n * n];
