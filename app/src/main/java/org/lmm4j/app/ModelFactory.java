@@ -48,6 +48,11 @@ public final class ModelFactory {
         CompiledModel compiled = ModelCompiler.compile(table, formula, new CompileOptions(timeColumn, groupColumn));
         ModelData data = compiled.data();
         CovarianceStructure omega = compiled.omegaStructure() == null ? null : plugins.structure(compiled.omegaStructure());
+        if (!sigma.isScalar() && data.q() == 0 && data.grouping() == null) {
+            throw new InputException("--residual " + sigma.name() + " models the covariance within a group, but the "
+                    + "model has no groups: name the grouping column with --group (e.g. --group Subject) or add a "
+                    + "random term; without one every row is its own group and Σ's covariances are not identified");
+        }
         if (timeColumn == null && !sigma.isScalar() && data.occasions() > 1) {
             LOG.warn("Σ is '{}' but no --time column was given: the occasions are the positions of the rows within "
                     + "each group (1..{}), which is right only when every group lists its occasions in the same order "

@@ -56,6 +56,11 @@ class BadInputTest {
     }
 
     @Test
+    void aStructuredSigmaWithoutGroupsIsNotIdentified() {
+        assertBadInput("--group", "fit", "--formula", "distance ~ Sex*age", "--residual", "free", "--time", "age");
+    }
+
+    @Test
     void missingFile() {
         assertBadInput("no such file", "fit", "--data", dir.resolve("absent.csv").toString(), "--formula", "y ~ time");
     }
