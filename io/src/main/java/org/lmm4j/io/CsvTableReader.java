@@ -1,0 +1,295 @@
+package org.lmm4j.io;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.lmm4j.api.InputException;
+import org.lmm4j.data.DataColumn;
+import org.lmm4j.data.DataTable;
+import org.lmm4j.data.Excerpt;
+import org.lmm4j.data.NumberCells;
+
+/**
+ * Reads a long-format CSV file (one row per observation, a header row naming the columns) into a columnar
+ * {@link DataTable}: numbers parsed straight into primitive arrays, texts coded, the file line of every row kept,
+ * and an xxHash64 fingerprint of the bytes. Quoted fields (RFC 4180, with line breaks inside), blanks around cells
+ * trimmed, blank lines skipped, {@code NA} or an empty cell missing; UTF-8 with an optional byte order mark; gzip read
+ * transparently; the separator (comma, tab or semicolon with decimal commas) detected from the header or given.
+ * Large files are split at record boundaries ({@link RecordSplitter}) and the parts parsed in parallel with FastCSV;
+ * the table is the same for any number of parts. Every problem is an {@link InputException} of one line naming the
+ * file and line; reading is bounded ({@link SourceBytes}), so a binary file or {@code /dev/zero} is refused at once.
+ */
+public final class CsvTableReader {
+
+    /** Parts are at least this large (smaller files are parsed in one piece). */
+    static final int MIN_PART_BYTES = 1 << 20;
+
+    private CsvTableReader() {
+    }
+
+    /** Reads the file at {@code path} with the default options. */
+    public static DataTable read(Path path) {
+        return read(path, CsvOptions.defaults());
+    }
+
+    /** Reads the file at {@code path}. */
+    public static DataTable read(Path path, CsvOptions options) {
+        String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        if (Files.isDirectory(path)) {
+            throw new InputException(path + ": is a directory, not a CSV file");
+        }
+        long size;
+        try {
+            size = Files.isRegularFile(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            size = 0;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(in, name, options, size);
+        } catch (NoSuchFileException e) {
+            throw new InputException(path + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new InputException(path + ": cannot be read (permission denied)");
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot be read (" + oneLine(e) + ")");
+        }
+    }
+
+    /** Reads CSV text from a stream with the default options; {@code source} names it in errors. */
+    public static DataTable read(InputStream in, String source) {
+        return read(in, source, CsvOptions.defaults());
+    }
+
+    /** Reads CSV text from a stream; {@code source} names it in errors. */
+    public static DataTable read(InputStream in, String source, CsvOptions options) {
+        try {
+            return read(in, source, options, 0);
+        } catch (IOException e) {
+            throw new InputException(source + ": cannot be read (" + oneLine(e) + ")");
+        }
+    }
+
+    private static DataTable read(InputStream in, String source, CsvOptions options, long sizeHint) throws IOException {
+        SourceBytes data;
+        try {
+            data = SourceBytes.read(in, source, options, sizeHint);
+        } catch (java.util.zip.ZipException e) {
+            throw new InputException(source + ": a damaged gzip file (" + oneLine(e) + ")");
+        } catch (java.io.EOFException e) {
+            throw new InputException(source + ": a truncated gzip file (it ends before its end marker)");
+        }
+        Dialect dialect = Dialect.of(data.bytes(), data.start(), data.end(), options.separator());
+        int parts = options.chunks() > 0 ? options.chunks()
+                : (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                        (long) (data.end() - data.start()) / MIN_PART_BYTES));
+        List<RecordSplitter.Part> split = RecordSplitter.split(data.bytes(), data.start(), data.end(),
+                dialect.separator(), parts);
+        List<String> header = split.size() == 1 ? null : header(data, split.get(0), dialect);
+        if (header == null) {
+            split = List.of(new RecordSplitter.Part(data.start(), data.end(), 1));
+        }
+        List<RecordSplitter.Part> chosen = split;
+        List<Outcome> outcomes = (chosen.size() == 1 ? chosen.stream() : chosen.parallelStream())
+                .map(part -> {
+                    int k = chosen.indexOf(part);
+                    int lines = (k + 1 < chosen.size() ? chosen.get(k + 1).firstLine() : data.lines() + 1) - part.firstLine();
+                    try {
+                        return new Outcome(parse(data, part, k == 0 ? null : header, dialect, source, lines), null);
+                    } catch (InputException e) {
+                        return new Outcome(null, e);
+                    }
+                })
+                .toList();
+        List<ColumnarHandler> handlers = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            if (o.error() != null) {
+                throw o.error(); // the first error in file order, whatever the parallel order
+            }
+            handlers.add(o.handler());
+        }
+        return table(handlers, data, dialect, source);
+    }
+
+    /** The header of the first part, parsed alone (its first record), for the parts parsed in parallel. */
+    private static List<String> header(SourceBytes data, RecordSplitter.Part first, Dialect dialect) {
+        ColumnarHandler h = new ColumnarHandler(null, 1, dialect.decimal(), 0);
+        try (CsvReader<Object> reader = builder(dialect).build(h,
+                new ByteArrayInputStream(data.bytes(), first.from(), first.to() - first.from()), StandardCharsets.UTF_8)) {
+            var it = reader.iterator();
+            while (h.header() == null && it.hasNext()) {
+                it.next();
+            }
+        } catch (ColumnarHandler.Ragged | IOException | UncheckedIOException | CsvParseException e) {
+            // reported when the first part is parsed
+        }
+        return h.header();
+    }
+
+    private static CsvReader.CsvReaderBuilder builder(Dialect dialect) {
+        return CsvReader.builder()
+                .fieldSeparator(dialect.separator())
+                .skipEmptyLines(true)
+                .allowExtraFields(true)
+                .allowMissingFields(true)
+                .trimWhitespacesAroundQuotes(true)
+                .maxBufferSize(CsvOptions.MAX_LINE_BYTES * 2);
+    }
+
+    /** A part parsed, or the error that stopped it. */
+    private record Outcome(ColumnarHandler handler, InputException error) {
+    }
+
+    /** Parses one part ({@code lines} lines at most); {@code header} null when the part starts with the header. */
+    private static ColumnarHandler parse(SourceBytes data, RecordSplitter.Part part, List<String> header,
+                                         Dialect dialect, String source, int lines) {
+        int bytes = part.to() - part.from();
+        ColumnarHandler h = new ColumnarHandler(header, part.firstLine(), dialect.decimal(), lines);
+        try (CsvReader<Object> reader = builder(dialect).build(h,
+                new ByteArrayInputStream(data.bytes(), part.from(), bytes), StandardCharsets.UTF_8)) {
+            reader.iterator().hasNext(); // the handler keeps every record; the reader returns none
+            if (h.header() != null && header == null) {
+                checkHeader(h.header(), source);
+            }
+            return h;
+        } catch (ColumnarHandler.Ragged r) {
+            if (h.header() != null && header == null) {
+                checkHeader(h.header(), source);
+            }
+            throw ragged(r, h.header().size(), data, dialect, source);
+        } catch (CsvParseException | UncheckedIOException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ColumnarHandler.Ragged r) {
+                if (h.header() != null && header == null) {
+                    checkHeader(h.header(), source);
+                }
+                throw ragged(r, h.header().size(), data, dialect, source);
+            }
+            if (cause instanceof InputException ie) {
+                throw ie;
+            }
+            throw new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")");
+        } catch (IOException e) {
+            throw new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")");
+        }
+    }
+
+    private static DataTable table(List<ColumnarHandler> handlers, SourceBytes data, Dialect dialect, String source) {
+        List<String> header = handlers.get(0).header();
+        if (header == null) {
+            throw new InputException(source + ": the file is empty (a header row naming the columns is needed)");
+        }
+        int rows = 0;
+        for (ColumnarHandler h : handlers) {
+            rows += h.rows();
+        }
+        if (rows == 0) {
+            throw new InputException(source + ": the file has a header row but no data rows");
+        }
+        List<DataColumn> columns = new ArrayList<>(header.size());
+        for (int c = 0; c < header.size(); c++) {
+            List<ColumnBuilder> parts = new ArrayList<>(handlers.size());
+            for (ColumnarHandler h : handlers) {
+                parts.add(h.columns().get(c));
+            }
+            columns.add(ColumnBuilder.merge(parts));
+        }
+        int[] lines = new int[rows];
+        int at = 0;
+        for (ColumnarHandler h : handlers) {
+            int[] l = h.lines();
+            System.arraycopy(l, 0, lines, at, l.length);
+            at += l.length;
+        }
+        List<String> notes = new ArrayList<>();
+        if (data.compressed()) {
+            notes.add(source + " read through gzip");
+        }
+        if (dialect.note() != null) {
+            notes.add(source + " " + dialect.note());
+        }
+        return new DataTable(source, header, columns, lines, notes, Fingerprint.of(data.bytes(), data.start(), data.end()));
+    }
+
+    private static void checkHeader(List<String> names, String source) {
+        Set<String> seen = new HashSet<>();
+        boolean allNumeric = true;
+        for (int c = 0; c < names.size(); c++) {
+            String n = names.get(c);
+            if (n.isEmpty()) {
+                throw new InputException(source + " line 1: column " + (c + 1)
+                        + " has no name (the first row must be a header naming every column)");
+            }
+            if (!seen.add(n)) {
+                throw new InputException(source + " line 1: the column name " + quotedName(n) + " appears twice in the header");
+            }
+            allNumeric &= !Double.isNaN(NumberCells.parse(n)) || NumberCells.isNonFinite(n);
+        }
+        if (allNumeric) {
+            throw new InputException(source + " line 1: no header row (the first row holds only numbers; "
+                    + "it must name the columns)");
+        }
+    }
+
+    private static String quotedName(String n) {
+        String q = Excerpt.quoted(n);
+        return "'" + q.substring(1, q.lastIndexOf('"')) + "'" + q.substring(q.lastIndexOf('"') + 1);
+    }
+
+    /**
+     * The message for a record with the wrong number of fields, with a hint at the separator when the line holds
+     * another candidate separator (or, with a single-column header, any).
+     */
+    private static InputException ragged(ColumnarHandler.Ragged r, int headerFields, SourceBytes data,
+                                         Dialect dialect, String source) {
+        String message = source + " line " + r.line + ": " + r.fields + " field" + (r.fields == 1 ? "" : "s")
+                + ", the header has " + headerFields;
+        String text = lineText(data, r.line);
+        for (char other : new char[] {',', '\t', ';'}) {
+            if (other != dialect.separator() && text.indexOf(other) >= 0) {
+                message += " (read as " + Dialect.name(dialect.separator()) + "-separated"
+                        + (dialect.given() ? "" : ", detected from the header") + "; the line also has "
+                        + Dialect.name(other) + "s: if they separate the fields, give --sep "
+                        + (other == '\t' ? "tab" : "'" + other + "'") + ")";
+                break;
+            }
+        }
+        return new InputException(message);
+    }
+
+    /** The text of a file line (its first 4 096 bytes), for a hint in a message. */
+    private static String lineText(SourceBytes data, int line) {
+        byte[] b = data.bytes();
+        int at = data.start();
+        for (int l = 1; l < line && at < data.end(); at++) {
+            if (b[at] == '\n') {
+                l++;
+            }
+        }
+        int end = at;
+        while (end < data.end() && b[end] != '\n' && end - at < 4096) {
+            end++;
+        }
+        return new String(b, at, end - at, StandardCharsets.UTF_8);
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return Excerpt.cut(m.replaceAll("\\s+", " ").trim());
+    }
+}
