@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * FastCSV's callback for one part of a file: each field goes straight into its column ({@link ColumnBuilder}),
- * each record's file line is kept, and a record with the wrong number of fields stops the part with its line.
+ * each record's line within the part is kept, and a record with the wrong number of fields stops the part with its
+ * line.
  * In the first part of a file the first record is the header (its names are kept as text).
  */
 final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
@@ -18,6 +19,7 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         final int line;
         final int fields;
 
+        /** @param line the record's line within its part */
         Ragged(int line, int fields) {
             super(null, null, false, false);
             this.line = line;
@@ -25,7 +27,6 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         }
     }
 
-    private final int firstLine;
     private final char decimal;
     private final int capacity;
     private List<String> header;
@@ -36,12 +37,10 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
     private int fields;
 
     /**
-     * @param header     the column names, or null when the part's first record is the header
-     * @param firstLine  the file line of the part's first byte
-     * @param capacity   expected number of rows
+     * @param header    the column names, or null when the part's first record is the header
+     * @param capacity  expected number of rows
      */
-    ColumnarHandler(List<String> header, int firstLine, char decimal, int capacity) {
-        this.firstLine = firstLine;
+    ColumnarHandler(List<String> header, char decimal, int capacity) {
         this.decimal = decimal;
         this.capacity = capacity;
         this.lines = new int[Math.max(16, capacity)];
@@ -78,7 +77,7 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         if (getRecordType() != RecordType.DATA) {
             return null; // a blank line (skipped) or a comment
         }
-        int line = (int) (getStartingLineNumber() + firstLine - 1);
+        int line = (int) getStartingLineNumber();
         if (header == null) {
             start(List.copyOf(headerCells));
             return null;
@@ -108,8 +107,8 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         return rows;
     }
 
-    /** The file line of each data row read. */
+    /** The line of each data row read, counted from the part's first line (1). */
     int[] lines() {
-        return Arrays.copyOf(lines, rows);
+        return lines;
     }
 }

@@ -27,8 +27,8 @@ import org.lmm4j.data.NumberCells;
  * and an xxHash64 fingerprint of the bytes. Quoted fields (RFC 4180, with line breaks inside), blanks around cells
  * trimmed, blank lines skipped, {@code NA} or an empty cell missing; UTF-8 with an optional byte order mark; gzip read
  * transparently; the separator (comma, tab or semicolon with decimal commas) detected from the header or given.
- * Large files are split at record boundaries ({@link RecordSplitter}) and the parts parsed in parallel with FastCSV;
- * the table is the same for any number of parts. Every problem is an {@link InputException} of one line naming the
+ * Large files are cut into parts ({@link RecordSplitter}) parsed in parallel with FastCSV; a cut inside a quoted
+ * field is detected and the file then parsed in one piece, so the table is the same for any number of parts. Every problem is an {@link InputException} of one line naming the
  * file and line; reading is bounded ({@link SourceBytes}), so a binary file or {@code /dev/zero} is refused at once.
  */
 public final class CsvTableReader {
@@ -94,37 +94,56 @@ public final class CsvTableReader {
         int parts = options.chunks() > 0 ? options.chunks()
                 : (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
                         (long) (data.end() - data.start()) / MIN_PART_BYTES));
-        List<RecordSplitter.Part> split = RecordSplitter.split(data.bytes(), data.start(), data.end(),
-                dialect.separator(), parts);
+        List<RecordSplitter.Part> split = RecordSplitter.split(data.bytes(), data.start(), data.end(), parts);
         List<String> header = split.size() == 1 ? null : header(data, split.get(0), dialect);
-        if (header == null) {
-            split = List.of(new RecordSplitter.Part(data.start(), data.end(), 1));
+        List<Outcome> outcomes = header == null ? null : parseParts(data, split, header, dialect, source);
+        if (outcomes == null) {
+            RecordSplitter.Part whole = new RecordSplitter.Part(data.start(), data.end());
+            split = List.of(whole);
+            outcomes = List.of(parsePart(data, whole, null, dialect, source, true));
         }
-        List<RecordSplitter.Part> chosen = split;
-        List<Outcome> outcomes = (chosen.size() == 1 ? chosen.stream() : chosen.parallelStream())
-                .map(part -> {
-                    int k = chosen.indexOf(part);
-                    int lines = (k + 1 < chosen.size() ? chosen.get(k + 1).firstLine() : data.lines() + 1) - part.firstLine();
-                    try {
-                        return new Outcome(parse(data, part, k == 0 ? null : header, dialect, source, lines), null);
-                    } catch (InputException e) {
-                        return new Outcome(null, e);
-                    }
-                })
-                .toList();
         List<ColumnarHandler> handlers = new ArrayList<>(outcomes.size());
-        for (Outcome o : outcomes) {
+        int[] firstLines = new int[outcomes.size()];
+        int line = 1;
+        for (int k = 0; k < outcomes.size(); k++) {
+            Outcome o = outcomes.get(k);
+            firstLines[k] = line;
+            if (o.ragged() != null) {
+                throw ragged(o.ragged(), o.handler().header().size(), line, data, dialect, source);
+            }
             if (o.error() != null) {
                 throw o.error(); // the first error in file order, whatever the parallel order
             }
             handlers.add(o.handler());
+            line += o.lineBreaks();
         }
-        return table(handlers, data, dialect, source);
+        return table(handlers, firstLines, data, dialect, source);
+    }
+
+    /**
+     * The parts parsed in parallel, or null when a cut fell inside a quoted field (a part before the last ended
+     * with an unclosed quote, see {@link RecordSplitter}) and the file must be parsed in one piece.
+     */
+    private static List<Outcome> parseParts(SourceBytes data, List<RecordSplitter.Part> split, List<String> header,
+                                            Dialect dialect, String source) {
+        List<Outcome> outcomes = split.parallelStream()
+                .map(part -> parsePart(data, part, part == split.get(0) ? null : header, dialect, source,
+                        part == split.get(split.size() - 1)))
+                .toList();
+        for (Outcome o : outcomes) {
+            if (o.cutInsideQuotes()) {
+                return null;
+            }
+            if (o.failed()) {
+                return outcomes; // a real error, before any doubtful cut
+            }
+        }
+        return outcomes;
     }
 
     /** The header of the first part, parsed alone (its first record), for the parts parsed in parallel. */
     private static List<String> header(SourceBytes data, RecordSplitter.Part first, Dialect dialect) {
-        ColumnarHandler h = new ColumnarHandler(null, 1, dialect.decimal(), 0);
+        ColumnarHandler h = new ColumnarHandler(null, dialect.decimal(), 0);
         try (CsvReader<Object> reader = builder(dialect).build(h,
                 new ByteArrayInputStream(data.bytes(), first.from(), first.to() - first.from()), StandardCharsets.UTF_8)) {
             var it = reader.iterator();
@@ -143,49 +162,69 @@ public final class CsvTableReader {
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
+                .allowUnclosedQuote(false)
                 .trimWhitespacesAroundQuotes(true)
                 .maxBufferSize(CsvOptions.MAX_LINE_BYTES * 2);
     }
 
-    /** A part parsed, or the error that stopped it. */
-    private record Outcome(ColumnarHandler handler, InputException error) {
-    }
-
-    /** Parses one part ({@code lines} lines at most); {@code header} null when the part starts with the header. */
-    private static ColumnarHandler parse(SourceBytes data, RecordSplitter.Part part, List<String> header,
-                                         Dialect dialect, String source, int lines) {
-        int bytes = part.to() - part.from();
-        ColumnarHandler h = new ColumnarHandler(header, part.firstLine(), dialect.decimal(), lines);
-        try (CsvReader<Object> reader = builder(dialect).build(h,
-                new ByteArrayInputStream(data.bytes(), part.from(), bytes), StandardCharsets.UTF_8)) {
-            reader.iterator().hasNext(); // the handler keeps every record; the reader returns none
-            if (h.header() != null && header == null) {
-                checkHeader(h.header(), source);
-            }
-            return h;
-        } catch (ColumnarHandler.Ragged r) {
-            if (h.header() != null && header == null) {
-                checkHeader(h.header(), source);
-            }
-            throw ragged(r, h.header().size(), data, dialect, source);
-        } catch (CsvParseException | UncheckedIOException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ColumnarHandler.Ragged r) {
-                if (h.header() != null && header == null) {
-                    checkHeader(h.header(), source);
-                }
-                throw ragged(r, h.header().size(), data, dialect, source);
-            }
-            if (cause instanceof InputException ie) {
-                throw ie;
-            }
-            throw new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")");
-        } catch (IOException e) {
-            throw new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")");
+    /**
+     * A part parsed, or what stopped it: a ragged record (its line within the part), another error, or an unclosed
+     * quote at the end of a part that is not the last (a cut inside a quoted field).
+     */
+    private record Outcome(ColumnarHandler handler, int lineBreaks, ColumnarHandler.Ragged ragged,
+                           InputException error, boolean cutInsideQuotes) {
+        boolean failed() {
+            return ragged != null || error != null;
         }
     }
 
-    private static DataTable table(List<ColumnarHandler> handlers, SourceBytes data, Dialect dialect, String source) {
+    /** Parses one part; {@code header} null when the part starts with the header. */
+    private static Outcome parsePart(SourceBytes data, RecordSplitter.Part part, List<String> header,
+                                     Dialect dialect, String source, boolean last) {
+        int bytes = part.to() - part.from();
+        ColumnarHandler h = new ColumnarHandler(header, dialect.decimal(), data.linesIn(bytes));
+        try (CsvReader<Object> reader = builder(dialect).build(h,
+                new ByteArrayInputStream(data.bytes(), part.from(), bytes), StandardCharsets.UTF_8)) {
+            reader.iterator().hasNext(); // the handler keeps every record; the reader returns none
+            if (header == null && h.header() != null) {
+                checkHeader(h.header(), source);
+            }
+            int breaks = last ? 0 : RecordSplitter.lineBreaks(data.bytes(), part.from(), part.to());
+            return new Outcome(h, breaks, null, null, false);
+        } catch (InputException e) {
+            return new Outcome(h, 0, null, e, false);
+        } catch (ColumnarHandler.Ragged r) {
+            return headerError(h, header, source, new Outcome(h, 0, r, null, false));
+        } catch (CsvParseException | UncheckedIOException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ColumnarHandler.Ragged r) {
+                return headerError(h, header, source, new Outcome(h, 0, r, null, false));
+            }
+            if (!last && String.valueOf(e.getMessage()).startsWith("Unclosed quoted field")) {
+                return new Outcome(h, 0, null, null, true);
+            }
+            return headerError(h, header, source, new Outcome(h, 0, null,
+                    new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")"), false));
+        } catch (IOException e) {
+            return new Outcome(h, 0, null, new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")"),
+                    false);
+        }
+    }
+
+    /** The header's own error when the first part's header is bad, else {@code otherwise}. */
+    private static Outcome headerError(ColumnarHandler h, List<String> header, String source, Outcome otherwise) {
+        if (header == null && h.header() != null) {
+            try {
+                checkHeader(h.header(), source);
+            } catch (InputException e) {
+                return new Outcome(h, 0, null, e, false);
+            }
+        }
+        return otherwise;
+    }
+
+    private static DataTable table(List<ColumnarHandler> handlers, int[] firstLines, SourceBytes data, Dialect dialect,
+                                   String source) {
         List<String> header = handlers.get(0).header();
         if (header == null) {
             throw new InputException(source + ": the file is empty (a header row naming the columns is needed)");
@@ -207,10 +246,12 @@ public final class CsvTableReader {
         }
         int[] lines = new int[rows];
         int at = 0;
-        for (ColumnarHandler h : handlers) {
-            int[] l = h.lines();
-            System.arraycopy(l, 0, lines, at, l.length);
-            at += l.length;
+        for (int k = 0; k < handlers.size(); k++) {
+            int[] local = handlers.get(k).lines();
+            int offset = firstLines[k] - 1;
+            for (int r = 0, n = handlers.get(k).rows(); r < n; r++) {
+                lines[at++] = local[r] + offset;
+            }
         }
         List<String> notes = new ArrayList<>();
         if (data.compressed()) {
@@ -251,11 +292,12 @@ public final class CsvTableReader {
      * The message for a record with the wrong number of fields, with a hint at the separator when the line holds
      * another candidate separator (or, with a single-column header, any).
      */
-    private static InputException ragged(ColumnarHandler.Ragged r, int headerFields, SourceBytes data,
+    private static InputException ragged(ColumnarHandler.Ragged r, int headerFields, int firstLine, SourceBytes data,
                                          Dialect dialect, String source) {
-        String message = source + " line " + r.line + ": " + r.fields + " field" + (r.fields == 1 ? "" : "s")
+        int line = r.line + firstLine - 1;
+        String message = source + " line " + line + ": " + r.fields + " field" + (r.fields == 1 ? "" : "s")
                 + ", the header has " + headerFields;
-        String text = lineText(data, r.line);
+        String text = lineText(data, line);
         for (char other : new char[] {',', '\t', ';'}) {
             if (other != dialect.separator() && text.indexOf(other) >= 0) {
                 message += " (read as " + Dialect.name(dialect.separator()) + "-separated"

@@ -4,117 +4,56 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits the data into parts that can be parsed independently, each beginning at the start of a record and at a
- * known line: one pass of the CSV grammar's state machine over the bytes (RFC 4180 quoting, a quote opening a field
- * after optional blanks, a doubled quote inside a quoted field, blanks after the closing quote). Only regular files
- * are split — a quote inside an unquoted field, text after a closing quote or an unclosed quote make the whole file
- * one part — so the parts are parsed exactly as the whole file would be, record for record and line for line.
+ * Splits the data into parts of about equal size to be parsed in parallel, each cut just after a line break. A cut
+ * is a guess: it is a record boundary unless it falls inside a quoted field that spans lines. The guess is checked by
+ * the parse itself: a part that starts at a record boundary and ends inside a quoted field ends with an unclosed
+ * quote, which FastCSV reports; then the file is parsed again in one piece ({@link CsvTableReader}). So, by
+ * induction from the first part, every accepted cut is a record boundary and the parts give exactly the records of
+ * the whole file. Finding the cuts costs a few line lengths, not a pass over the file.
  */
 final class RecordSplitter {
 
     /**
      * One part of the data.
      *
-     * @param from       first byte
-     * @param to         end (exclusive)
-     * @param firstLine  the file line (1-based) of its first byte
+     * @param from  first byte
+     * @param to    end (exclusive)
      */
-    record Part(int from, int to, int firstLine) {
+    record Part(int from, int to) {
     }
-
-    private static final int FIELD_START = 0;
-    private static final int UNQUOTED = 1;
-    private static final int QUOTED = 2;
-    private static final int QUOTE_IN_QUOTED = 3;
-    private static final int AFTER_QUOTE = 4;
 
     private RecordSplitter() {
     }
 
-    /**
-     * At most {@code parts} parts of {@code b[from, to)} of about equal size, the first holding the header; one part
-     * when the separator is not a single byte or the quoting is irregular.
-     */
-    static List<Part> split(byte[] b, int from, int to, char separator, int parts) {
-        List<Part> one = List.of(new Part(from, to, 1));
-        if (parts <= 1 || separator > 0x7f || separator == '"') {
-            return one;
+    /** At most {@code parts} parts of {@code b[from, to)}, each but the last ending just after a '\n'. */
+    static List<Part> split(byte[] b, int from, int to, int parts) {
+        List<Part> out = new ArrayList<>();
+        int begin = from;
+        for (int k = 1; k < parts; k++) {
+            int cut = (int) (from + (long) (to - from) * k / parts);
+            cut = Math.max(cut, begin);
+            while (cut < to && b[cut] != '\n') {
+                cut++;
+            }
+            if (cut + 1 >= to) {
+                break;
+            }
+            out.add(new Part(begin, cut + 1));
+            begin = cut + 1;
         }
-        byte sep = (byte) separator;
-        long size = to - from;
-        long target = from + size / parts;
-        List<Integer> starts = new ArrayList<>();
-        List<Integer> lines = new ArrayList<>();
-        int state = FIELD_START;
-        int line = 1;
-        boolean recordHasContent = false;
-        boolean headerSeen = false;
+        out.add(new Part(begin, to));
+        return out;
+    }
+
+    /** The number of line breaks in {@code b[from, to)}: '\n', and '\r' not followed by '\n' (as FastCSV counts). */
+    static int lineBreaks(byte[] b, int from, int to) {
+        int n = 0;
         for (int i = from; i < to; i++) {
             byte c = b[i];
             if (c == '\n' || (c == '\r' && (i + 1 == to || b[i + 1] != '\n'))) {
-                line++;
-            }
-            switch (state) {
-                case FIELD_START, UNQUOTED, AFTER_QUOTE -> {
-                    if (c == '\n' || c == '\r') {
-                        headerSeen |= recordHasContent;
-                        recordHasContent = false;
-                        state = FIELD_START;
-                        if (c == '\n' && headerSeen && i + 1 >= target && i + 1 < to && starts.size() < parts - 1) {
-                            starts.add(i + 1);
-                            lines.add(line);
-                            target = from + size * (starts.size() + 1) / parts;
-                        }
-                    } else if (c == sep) {
-                        recordHasContent = true;
-                        state = FIELD_START;
-                    } else if (c == '"') {
-                        if (state != FIELD_START) {
-                            return one; // a quote inside an unquoted field, or after a closing quote
-                        }
-                        recordHasContent = true;
-                        state = QUOTED;
-                    } else if (c == ' ' || c == '\t') {
-                        recordHasContent = true;
-                        // blanks keep the state: before an opening quote, inside a field, after a closing quote
-                    } else {
-                        if (state == AFTER_QUOTE) {
-                            return one; // text after a closing quote
-                        }
-                        recordHasContent = true;
-                        state = UNQUOTED;
-                    }
-                }
-                case QUOTED -> {
-                    if (c == '"') {
-                        state = QUOTE_IN_QUOTED;
-                    }
-                }
-                default -> { // QUOTE_IN_QUOTED: a doubled quote, or the end of the quoted field
-                    if (c == '"') {
-                        state = QUOTED;
-                    } else {
-                        state = AFTER_QUOTE;
-                        i--; // the byte is read again in AFTER_QUOTE
-                        if (c == '\n' || (c == '\r' && (i + 2 == to || b[i + 2] != '\n'))) {
-                            line--; // counted once, when read again
-                        }
-                    }
-                }
+                n++;
             }
         }
-        if (state == QUOTED || starts.isEmpty()) {
-            return one;
-        }
-        List<Part> out = new ArrayList<>();
-        int begin = from;
-        int beginLine = 1;
-        for (int k = 0; k < starts.size(); k++) {
-            out.add(new Part(begin, starts.get(k), beginLine));
-            begin = starts.get(k);
-            beginLine = lines.get(k);
-        }
-        out.add(new Part(begin, to, beginLine));
-        return out;
+        return n;
     }
 }

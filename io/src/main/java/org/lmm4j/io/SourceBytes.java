@@ -9,20 +9,27 @@ import org.lmm4j.api.InputException;
 
 /**
  * The bytes of a data file, read with bounds: a gzip file is decompressed on the fly; other archives (zip, and so
- * an Excel workbook; bzip2, xz, zstd) and UTF-16 text are named and refused; a zero byte (binary data, {@code /dev/zero})
- * or a line longer than the limit stops the reading at once with one line naming the file and line, so no input
+ * an Excel workbook; bzip2, xz, zstd) and UTF-16 text are named and refused; a zero byte in the first
+ * {@value #SNIFF_BYTES} bytes (binary data, {@code /dev/zero}) or a line longer than the limit (checked block by block,
+ * to within one block of {@value #BLOCK} bytes) stops the reading at once with one line naming the file, so no input
  * can make the reader run for long or fill the memory. A UTF-8 byte order mark is skipped.
  *
- * @param bytes       the buffer (only {@code [start, end)} is data)
- * @param start       first byte after a byte order mark
- * @param end         end of the data
- * @param compressed  true when the file was gzip-compressed
- * @param lines       the number of lines (line breaks + 1)
+ * @param bytes         the buffer (only {@code [start, end)} is data)
+ * @param start         first byte after a byte order mark
+ * @param end           end of the data
+ * @param compressed    true when the file was gzip-compressed
+ * @param bytesPerLine  the mean length of the lines of the first block (to size the columns)
  */
-record SourceBytes(byte[] bytes, int start, int end, boolean compressed, int lines) {
+record SourceBytes(byte[] bytes, int start, int end, boolean compressed, int bytesPerLine) {
 
     /** Largest data accepted (a Java array's limit). */
     static final int MAX_BYTES = Integer.MAX_VALUE - 64;
+
+    /** Bytes read at a time (the granularity of the line-length check). */
+    static final int BLOCK = 1 << 20;
+
+    /** Bytes at the start looked at for a zero byte. */
+    static final int SNIFF_BYTES = 1 << 16;
 
     /** Reads the stream to its end within the bounds of {@code options}; {@code source} names it in messages. */
     static SourceBytes read(InputStream raw, String source, CsvOptions options, long sizeHint) throws IOException {
@@ -36,8 +43,7 @@ record SourceBytes(byte[] bytes, int start, int end, boolean compressed, int lin
         int capacity = (int) Math.min(MAX_BYTES, Math.max(1 << 16, gzip ? sizeHint * 4 : sizeHint + 1));
         byte[] buf = new byte[capacity];
         int size = 0;
-        int line = 1;
-        int lineLength = 0;
+        long sinceLineBreak = 0;
         int max = options.maxLineBytes();
         while (true) {
             if (size == buf.length) {
@@ -47,27 +53,43 @@ record SourceBytes(byte[] bytes, int start, int end, boolean compressed, int lin
                 }
                 buf = Arrays.copyOf(buf, (int) Math.min(MAX_BYTES, 2L * buf.length));
             }
-            int n = data.read(buf, size, buf.length - size);
+            int n = data.read(buf, size, Math.min(BLOCK, buf.length - size));
             if (n < 0) {
                 break;
             }
-            for (int i = size, to = size + n; i < to; i++) {
-                byte b = buf[i];
-                if (b == '\n') {
-                    line++;
-                    lineLength = 0;
-                } else if (b == 0) {
-                    throw new InputException(source + " line " + line + ": a zero byte — this is binary data, not a "
-                            + "text (CSV) file");
-                } else if (++lineLength > max) {
-                    throw new InputException(source + " line " + line + ": longer than " + max + " bytes — not a CSV "
-                            + "file of one row per line (binary data, or a file without line breaks?)");
+            if (size < SNIFF_BYTES) {
+                for (int i = size, to = Math.min(size + n, SNIFF_BYTES); i < to; i++) {
+                    if (buf[i] == 0) {
+                        throw new InputException(source + ": a zero byte at byte " + (i + 1) + " — this is binary "
+                                + "data, not a text (CSV) file");
+                    }
                 }
             }
+            int last = size + n - 1;
+            while (last >= size && buf[last] != '\n' && buf[last] != '\r') {
+                last--;
+            }
+            sinceLineBreak = last >= size ? size + n - 1 - last : sinceLineBreak + n;
             size += n;
+            if (sinceLineBreak > max) {
+                throw new InputException(source + ": a line longer than " + max + " bytes (at byte " + size
+                        + ") — not a CSV file of one row per line (binary data, or a file without line breaks?)");
+            }
         }
         int start = size >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF ? 3 : 0;
-        return new SourceBytes(buf, start, size, gzip, line);
+        int sample = Math.min(size, SNIFF_BYTES);
+        int breaks = 1;
+        for (int i = 0; i < sample; i++) {
+            if (buf[i] == '\n') {
+                breaks++;
+            }
+        }
+        return new SourceBytes(buf, start, size, gzip, Math.max(1, sample / breaks));
+    }
+
+    /** An estimate of the number of lines in {@code bytes} bytes (at least, for sizing; 10% spare). */
+    int linesIn(int bytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 16, (long) bytes / bytesPerLine * 11 / 10 + 16);
     }
 
     private static void refuseOtherFormats(byte[] m, String source) {
