@@ -31,8 +31,7 @@ public record DataColumn(double[] values, int[] codes, List<String> texts) {
     public static DataColumn ofCells(String[] cells) {
         double[] values = new double[cells.length];
         int[] codes = new int[cells.length];
-        java.util.Map<String, Integer> index = new java.util.HashMap<>();
-        java.util.List<String> texts = new java.util.ArrayList<>();
+        TextDictionary texts = new TextDictionary();
         for (int r = 0; r < cells.length; r++) {
             String cell = cells[r] == null ? "" : cells[r].strip();
             codes[r] = -1;
@@ -45,15 +44,9 @@ public record DataColumn(double[] values, int[] codes, List<String> texts) {
                 values[r] = v;
                 continue;
             }
-            Integer code = index.get(cell);
-            if (code == null) {
-                code = texts.size();
-                index.put(cell, code);
-                texts.add(cell);
-            }
-            codes[r] = code;
+            codes[r] = texts.code(cell);
         }
-        return new DataColumn(values, texts.isEmpty() ? null : codes, texts);
+        return new DataColumn(values, texts.isEmpty() ? null : codes, texts.texts());
     }
 
     /** True for the spellings of a missing cell, blanks already removed: empty or {@code NA}. */

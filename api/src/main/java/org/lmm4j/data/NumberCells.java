@@ -36,14 +36,8 @@ public final class NumberCells {
      * (see {@link #parse(String)}).
      */
     public static double parse(char[] buf, int off, int len, char decimal) {
-        int from = off;
-        int to = off + len;
-        while (from < to && Character.isWhitespace(buf[from])) {
-            from++;
-        }
-        while (to > from && Character.isWhitespace(buf[to - 1])) {
-            to--;
-        }
+        int from = strippedFrom(buf, off, off + len);
+        int to = strippedTo(buf, from, off + len);
         int mark = decimalAt(buf, from, to, decimal);
         if (mark == NOT_A_NUMBER) {
             return Double.NaN;
@@ -60,6 +54,24 @@ public final class NumberCells {
     }
 
     private static final int NOT_A_NUMBER = -2;
+
+    /** The first index of {@code buf[from, to)} that is not a blank ({@code to} when all are). */
+    public static int strippedFrom(char[] buf, int from, int to) {
+        int i = from;
+        while (i < to && Character.isWhitespace(buf[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of {@code buf[from, to)} without its trailing blanks. */
+    public static int strippedTo(char[] buf, int from, int to) {
+        int i = to;
+        while (i > from && Character.isWhitespace(buf[i - 1])) {
+            i--;
+        }
+        return i;
+    }
 
     /**
      * Checks the syntax {@code [+-] digits [mark digits] [(e|E) [+-] digits]} (a digit before the exponent) of

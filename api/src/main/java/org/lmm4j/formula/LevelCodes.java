@@ -19,6 +19,12 @@ record LevelCodes(int[] codes, List<String> labels) {
 
     /** The levels of {@code column} over the rows {@code keep} (none of them missing). */
     static LevelCodes of(DataColumn column, int[] keep) {
+        if (column.allNumbers()) {
+            LevelCodes small = smallIntegers(column.values(), keep);
+            if (small != null) {
+                return small;
+            }
+        }
         int[] codes = new int[keep.length];
         List<String> labels = new ArrayList<>();
         int[] byText = new int[column.texts().size()];
@@ -42,6 +48,42 @@ record LevelCodes(int[] codes, List<String> labels) {
                 if (level == labels.size()) {
                     labels.add(NumberCells.format(v));
                 }
+            }
+            codes[k] = level;
+        }
+        return new LevelCodes(codes, labels);
+    }
+
+    /**
+     * The common case of labels that are integers in a range not much wider than the number of rows (subject numbers):
+     * levels found through an array indexed by value; null otherwise.
+     */
+    private static LevelCodes smallIntegers(double[] values, int[] keep) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int r : keep) {
+            double v = values[r];
+            if (v != Math.rint(v)) {
+                return null;
+            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (!(max - min < 4.0 * keep.length + 1024) || Math.abs(min) > 1e15) {
+            return null;
+        }
+        long base = (long) min;
+        int[] levelOf = new int[(int) ((long) max - base) + 1];
+        Arrays.fill(levelOf, -1);
+        int[] codes = new int[keep.length];
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < keep.length; k++) {
+            int slot = (int) ((long) values[keep[k]] - base);
+            int level = levelOf[slot];
+            if (level < 0) {
+                level = labels.size();
+                levelOf[slot] = level;
+                labels.add(NumberCells.format(base + slot));
             }
             codes[k] = level;
         }

@@ -77,4 +77,12 @@ class NumericLabelsTest {
                 () -> ModelCompiler.compile(t, "y ~ t + (1 | g)", CompileOptions.none()));
         assertTrue(e.getMessage().contains("`y (cm)`"), e.getMessage());
     }
+
+    @Test
+    void aNameInBackticksIsAColumn() {
+        DataTable t = Tables.table("y (cm),t,g", "1,1,a", "2,2,a", "3,1,b", "4.5,2,b", "5,1,c", "5.5,2,c");
+        ModelData d = ModelCompiler.compile(t, "`y (cm)` ~ t + (1 | g)", CompileOptions.none()).data();
+        assertEquals("y (cm)", d.response());
+        assertEquals(6, d.observations());
+    }
 }

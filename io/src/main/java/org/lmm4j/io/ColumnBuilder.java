@@ -1,12 +1,10 @@
 package org.lmm4j.io;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.lmm4j.data.DataColumn;
 import org.lmm4j.data.NumberCells;
+import org.lmm4j.data.TextDictionary;
 
 /**
  * The cells of one column of one part of the file as they are parsed, straight from the parser's character buffer:
@@ -18,8 +16,7 @@ final class ColumnBuilder {
     private final char decimal;
     private double[] values;
     private int[] codes;
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<String> texts = new ArrayList<>();
+    private final TextDictionary texts = new TextDictionary();
     private int size;
 
     ColumnBuilder(int capacity, char decimal) {
@@ -35,15 +32,8 @@ final class ColumnBuilder {
                 codes = Arrays.copyOf(codes, 2 * size);
             }
         }
-        int from = off;
-        int to = off + len;
-        while (from < to && Character.isWhitespace(buf[from])) {
-            from++;
-        }
-        while (to > from && Character.isWhitespace(buf[to - 1])) {
-            to--;
-        }
-        int n = to - from;
+        int from = NumberCells.strippedFrom(buf, off, off + len);
+        int n = NumberCells.strippedTo(buf, from, off + len) - from;
         if (n == 0 || (n == 2 && buf[from] == 'N' && buf[from + 1] == 'A')) {
             values[size] = Double.NaN;
             setCode(-1);
@@ -51,14 +41,7 @@ final class ColumnBuilder {
             double v = NumberCells.parse(buf, from, n, decimal);
             values[size] = v;
             if (Double.isNaN(v)) {
-                String text = new String(buf, from, n);
-                Integer code = index.get(text);
-                if (code == null) {
-                    code = texts.size();
-                    index.put(text, code);
-                    texts.add(text);
-                }
-                setCode(code);
+                setCode(texts.code(new String(buf, from, n)));
             } else {
                 setCode(-1);
             }
@@ -92,8 +75,7 @@ final class ColumnBuilder {
         }
         double[] values = new double[rows];
         int[] codes = anyText ? new int[rows] : null;
-        List<String> texts = new ArrayList<>();
-        Map<String, Integer> index = new HashMap<>();
+        TextDictionary texts = new TextDictionary();
         int at = 0;
         for (ColumnBuilder p : parts) {
             System.arraycopy(p.values, 0, values, at, p.size);
@@ -101,16 +83,10 @@ final class ColumnBuilder {
                 if (p.codes == null) {
                     Arrays.fill(codes, at, at + p.size, -1);
                 } else {
-                    int[] remap = new int[p.texts.size()];
+                    List<String> partTexts = p.texts.texts();
+                    int[] remap = new int[partTexts.size()];
                     for (int k = 0; k < remap.length; k++) {
-                        String t = p.texts.get(k);
-                        Integer g = index.get(t);
-                        if (g == null) {
-                            g = texts.size();
-                            index.put(t, g);
-                            texts.add(t);
-                        }
-                        remap[k] = g;
+                        remap[k] = texts.code(partTexts.get(k));
                     }
                     for (int r = 0; r < p.size; r++) {
                         int c = p.codes[r];
@@ -120,6 +96,6 @@ final class ColumnBuilder {
             }
             at += p.size;
         }
-        return new DataColumn(values, codes, texts);
+        return new DataColumn(values, codes, texts.texts());
     }
 }

@@ -80,7 +80,7 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         int line = (int) getStartingLineNumber();
         if (header == null) {
             start(List.copyOf(headerCells));
-            return null;
+            return header; // the reader stops here when only the header is wanted
         }
         if (fields != header.size()) {
             throw new Ragged(line, fields);

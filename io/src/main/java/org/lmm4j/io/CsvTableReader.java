@@ -185,7 +185,10 @@ public final class CsvTableReader {
         ColumnarHandler h = new ColumnarHandler(header, dialect.decimal(), data.linesIn(bytes));
         try (CsvReader<Object> reader = builder(dialect).build(h,
                 new ByteArrayInputStream(data.bytes(), part.from(), bytes), StandardCharsets.UTF_8)) {
-            reader.iterator().hasNext(); // the handler keeps every record; the reader returns none
+            var records = reader.iterator(); // the handler keeps every record; the reader returns only the header
+            while (records.hasNext()) {
+                records.next();
+            }
             if (header == null && h.header() != null) {
                 checkHeader(h.header(), source);
             }
