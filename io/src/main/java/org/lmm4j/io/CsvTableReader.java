@@ -20,6 +20,8 @@ import org.lmm4j.data.DataColumn;
 import org.lmm4j.data.DataTable;
 import org.lmm4j.data.Excerpt;
 import org.lmm4j.data.NumberCells;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a long-format CSV file (one row per observation, a header row naming the columns) into a columnar
@@ -32,6 +34,8 @@ import org.lmm4j.data.NumberCells;
  * file and line; reading is bounded ({@link SourceBytes}), so a binary file or {@code /dev/zero} is refused at once.
  */
 public final class CsvTableReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvTableReader.class);
 
     /** Parts are at least this large (smaller files are parsed in one piece). */
     static final int MIN_PART_BYTES = 1 << 20;
@@ -82,6 +86,7 @@ public final class CsvTableReader {
     }
 
     private static DataTable read(InputStream in, String source, CsvOptions options, long sizeHint) throws IOException {
+        long start = System.nanoTime();
         SourceBytes data;
         try {
             data = SourceBytes.read(in, source, options, sizeHint);
@@ -117,7 +122,10 @@ public final class CsvTableReader {
             handlers.add(o.handler());
             line += o.lineBreaks();
         }
-        return table(handlers, firstLines, data, dialect, source);
+        DataTable table = table(handlers, firstLines, data, dialect, source);
+        LOG.debug("read {}: {} rows × {} columns, {} bytes in {} part(s), in {} ms", source, table.rows(),
+                table.names().size(), data.end() - data.start(), handlers.size(), (System.nanoTime() - start) / 1_000_000);
+        return table;
     }
 
     /**
