@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.lmm4j.api.InputException;
 import org.lmm4j.data.DataColumn;
 import org.lmm4j.data.DataTable;
@@ -50,7 +52,8 @@ public final class CsvTableReader {
 
     /** Reads the file at {@code path}. */
     public static DataTable read(Path path, CsvOptions options) {
-        String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        String name = path.getFileName() == null || !Files.isRegularFile(path) ? path.toString()
+                : path.getFileName().toString();
         if (Files.isDirectory(path)) {
             throw new InputException(path + ": is a directory, not a CSV file");
         }
@@ -116,6 +119,10 @@ public final class CsvTableReader {
             if (o.ragged() != null) {
                 throw ragged(o.ragged(), o.handler().header().size(), line, data, dialect, source);
             }
+            if (o.malformed() != null) {
+                throw new InputException(source + " line " + (o.malformed().line() + line - 1) + ": "
+                        + o.malformed().what());
+            }
             if (o.error() != null) {
                 throw o.error(); // the first error in file order, whatever the parallel order
             }
@@ -180,9 +187,33 @@ public final class CsvTableReader {
      * quote at the end of a part that is not the last (a cut inside a quoted field).
      */
     private record Outcome(ColumnarHandler handler, int lineBreaks, ColumnarHandler.Ragged ragged,
-                           InputException error, boolean cutInsideQuotes) {
+                           Malformed malformed, InputException error, boolean cutInsideQuotes) {
+        Outcome(ColumnarHandler handler, int lineBreaks, ColumnarHandler.Ragged ragged, InputException error,
+                boolean cutInsideQuotes) {
+            this(handler, lineBreaks, ragged, null, error, cutInsideQuotes);
+        }
+
         boolean failed() {
-            return ragged != null || error != null;
+            return ragged != null || malformed != null || error != null;
+        }
+    }
+
+    /** FastCSV's complaint about the quoting of a record, at the record's line within its part. */
+    private record Malformed(int line, String what) {
+
+        private static final Pattern AT_LINE = Pattern.compile("^(.*?) \\(record starting at line (\\d+)\\)$");
+
+        /** The complaint in {@code message}, or null when it names no line. */
+        static Malformed of(String message) {
+            Matcher m = AT_LINE.matcher(message == null ? "" : message);
+            if (!m.matches()) {
+                return null;
+            }
+            String what = m.group(1).startsWith("Unclosed quoted field")
+                    ? "a quoted field is never closed (a \" without its closing \")"
+                    : Excerpt.cut(m.group(1).replaceAll("\\s+", " "))
+                            + " (quote a field holding quotes, and double the quotes in it)";
+            return new Malformed(Integer.parseInt(m.group(2)), what);
         }
     }
 
@@ -213,6 +244,10 @@ public final class CsvTableReader {
             }
             if (!last && String.valueOf(e.getMessage()).startsWith("Unclosed quoted field")) {
                 return new Outcome(h, 0, null, null, true);
+            }
+            Malformed malformed = Malformed.of(e.getMessage());
+            if (malformed != null) {
+                return headerError(h, header, source, new Outcome(h, 0, null, malformed, null, false));
             }
             return headerError(h, header, source, new Outcome(h, 0, null,
                     new InputException(source + ": not a readable CSV file (" + oneLine(e) + ")"), false));

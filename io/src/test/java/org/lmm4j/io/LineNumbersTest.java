@@ -59,4 +59,16 @@ class LineNumbersTest {
                 () -> ModelCompiler.compile(read(text), "y ~ 1 + (1 | g)", new CompileOptions("t", null)));
         assertTrue(e.getMessage().contains("lines 3 and 5"), e.getMessage());
     }
+
+    @Test
+    void anUnclosedQuoteIsReportedAtTheLineOfItsRecord() {
+        InputException e = assertThrows(InputException.class, () -> read("y,t,g\n\n1,1,a\n2,\"open,3\n4,4,b\n"));
+        assertEquals("t.csv line 4: a quoted field is never closed (a \" without its closing \")", e.getMessage());
+    }
+
+    @Test
+    void textAfterAClosingQuoteIsReportedAtItsLine() {
+        InputException e = assertThrows(InputException.class, () -> read("y,t,g\n1,1,a\n\n2,\"b\"c,3\n"));
+        assertTrue(e.getMessage().startsWith("t.csv line 4: Unexpected character after closing quote"), e.getMessage());
+    }
 }

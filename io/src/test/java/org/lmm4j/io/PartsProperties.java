@@ -109,6 +109,15 @@ class PartsProperties {
         assertSameTable(one, read(text, parts));
     }
 
+    @Property(tries = 100)
+    void anUnclosedQuoteGivesTheErrorOfOnePiece(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int rows,
+                                                @ForAll @IntRange(min = 2, max = 9) int parts) {
+        String text = csv(seed, rows, false) + "1,\"never closed,2\n" + "1,2,3\n".repeat(rows);
+        Object one = read(text, 1);
+        assertEquals(String.class, one.getClass());
+        assertSameTable(one, read(text, parts));
+    }
+
     @Test
     void aCutInsideAQuotedFieldIsDetected() {
         StringBuilder s = new StringBuilder("y,g\n");
