@@ -24,8 +24,8 @@ final class ColumnBuilder {
         this.decimal = decimal;
     }
 
-    /** Adds the cell {@code buf[off, off + len)}. */
-    void add(char[] buf, int off, int len) {
+    /** Adds the cell {@code buf[off, off + len)}; false when it is a text holding a zero character (binary data). */
+    boolean add(char[] buf, int off, int len) {
         if (size == values.length) {
             values = Arrays.copyOf(values, 2 * size);
             if (codes != null) {
@@ -41,12 +41,17 @@ final class ColumnBuilder {
             double v = NumberCells.parse(buf, from, n, decimal);
             values[size] = v;
             if (Double.isNaN(v)) {
-                setCode(texts.code(new String(buf, from, n)));
+                String text = new String(buf, from, n);
+                if (text.indexOf('\0') >= 0) {
+                    return false;
+                }
+                setCode(texts.code(text));
             } else {
                 setCode(-1);
             }
         }
         size++;
+        return true;
     }
 
     private void setCode(int code) {

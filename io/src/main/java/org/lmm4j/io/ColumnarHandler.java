@@ -27,6 +27,17 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
         }
     }
 
+    /** A cell holding a zero byte: binary data past the start of the file. */
+    static final class ZeroByte extends RuntimeException {
+        final int line;
+
+        /** @param line the record's line within its part */
+        ZeroByte(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
     private final char decimal;
     private final int capacity;
     private List<String> header;
@@ -66,8 +77,8 @@ final class ColumnarHandler extends AbstractBaseCsvCallbackHandler<Object> {
     protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
         if (header == null) {
             headerCells.add(new String(buf, offset, len).strip());
-        } else if (fieldIdx < columns.size()) {
-            columns.get(fieldIdx).add(buf, offset, len);
+        } else if (fieldIdx < columns.size() && !columns.get(fieldIdx).add(buf, offset, len)) {
+            throw new ZeroByte((int) getStartingLineNumber());
         }
         fields++;
     }

@@ -39,6 +39,8 @@ public final class CsvTableReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvTableReader.class);
 
+    private static final String ZERO_BYTE = "a cell holds a zero byte — binary data, not a text (CSV) file";
+
     /** Parts are at least this large (smaller files are parsed in one piece). */
     static final int MIN_PART_BYTES = 1 << 20;
 
@@ -237,10 +239,15 @@ public final class CsvTableReader {
             return new Outcome(h, 0, null, e, false);
         } catch (ColumnarHandler.Ragged r) {
             return headerError(h, header, source, new Outcome(h, 0, r, null, false));
+        } catch (ColumnarHandler.ZeroByte z) {
+            return new Outcome(h, 0, null, new Malformed(z.line, ZERO_BYTE), null, false);
         } catch (CsvParseException | UncheckedIOException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ColumnarHandler.Ragged r) {
                 return headerError(h, header, source, new Outcome(h, 0, r, null, false));
+            }
+            if (cause instanceof ColumnarHandler.ZeroByte z) {
+                return new Outcome(h, 0, null, new Malformed(z.line, ZERO_BYTE), null, false);
             }
             if (!last && String.valueOf(e.getMessage()).startsWith("Unclosed quoted field")) {
                 return new Outcome(h, 0, null, null, true);

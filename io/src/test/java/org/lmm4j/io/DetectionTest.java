@@ -137,6 +137,13 @@ class DetectionTest {
     }
 
     @Test
+    void aZeroBytePastTheStartIsReportedAtItsLine() {
+        String text = "y,t\n" + "1,2\n".repeat(40_000) + "1,a\0b\n";
+        InputException e = error(text, CsvOptions.defaults());
+        assertEquals("t.csv line 40002: a cell holds a zero byte — binary data, not a text (CSV) file", e.getMessage());
+    }
+
+    @Test
     void aLineLongerThanTheLimitIsRefused() {
         String text = "y,t\n" + "1,2\n".repeat(10) + "x".repeat(5 << 20) + "\n";
         InputException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
