@@ -14,6 +14,7 @@ import org.lmm4j.api.InputException;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.Numbers;
+import org.lmm4j.app.output.TextTable;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,18 +93,26 @@ public final class CompareCommand implements Callable<Integer> {
         for (EstimatorComparison.Row r : c.rows()) {
             w = Math.max(w, r.estimator().length());
         }
-        String fmt = "%-" + (w + 2) + "s%-15s%14s%14s%12s%13s%12s  %s%n";
-        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "evaluations",
-                "time (ms)", "reason"));
+        List<String> deviances = new ArrayList<>(List.of("deviance"));
+        List<String> logLiks = new ArrayList<>(List.of("-2 logLik"));
         for (EstimatorComparison.Row row : c.rows()) {
             FitResult r = row.result();
-            s.append(String.format(fmt, row.estimator(), row.status(),
-                    r == null ? "-" : Numbers.fixed(r.criterion(), 6),
-                    r == null ? "-" : Numbers.fixed(r.minus2LogLik(), 6),
+            deviances.add(r == null ? "-" : Numbers.fixed(r.criterion(), 6));
+            logLiks.add(r == null ? "-" : Numbers.fixed(r.minus2LogLik(), 6));
+        }
+        String fmt = "%-" + (w + 2) + "s%-15s%" + TextTable.width(14, deviances) + "s%" + TextTable.width(14, logLiks)
+                + "s%12s%13s%12s  %s%n";
+        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "evaluations",
+                "time (ms)", "reason"));
+        int k = 1;
+        for (EstimatorComparison.Row row : c.rows()) {
+            FitResult r = row.result();
+            s.append(String.format(fmt, row.estimator(), row.status(), deviances.get(k), logLiks.get(k),
                     r == null ? "-" : Integer.toString(r.iterations()),
                     r == null ? "-" : Long.toString(r.evaluations()),
                     Numbers.fixed(r == null ? row.wallMillis() : r.elapsedMillis(), 1),
                     row.reason() == null ? "" : row.reason()));
+            k++;
         }
         s.append('\n');
         int n = c.converged().size();
