@@ -3,6 +3,8 @@ package org.lmm4j.formula;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Detects a rank-deficient fixed-effects design X (DESIGN §1: "a rank-deficient X is reported clearly, never
@@ -26,6 +28,8 @@ import java.util.stream.IntStream;
  * decision is taken again by modified Gram–Schmidt with re-orthogonalisation on the columns themselves.
  */
 final class RankCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RankCheck.class);
 
     /** Relative tolerance on ‖residual‖ / ‖column‖. */
     static final double TOLERANCE = 1e-6;
@@ -51,11 +55,15 @@ final class RankCheck {
      * order; empty when X has full column rank.
      */
     static List<Alias> aliased(double[][] columns) {
+        long start = System.nanoTime();
         Design d = Design.of(columns);
         Factor f = cholesky(d);
-        if (f.doubtful) {
+        boolean exact = f.doubtful;
+        if (exact) {
             f = gramSchmidt(d);
         }
+        LOG.debug("rank check of {} columns × {} rows ({}) in {} ms", d.p, d.n,
+                exact ? "Cholesky, then Gram-Schmidt" : "Cholesky", (System.nanoTime() - start) / 1_000_000);
         List<Alias> out = new ArrayList<>();
         for (int j = 0; j < d.p; j++) {
             if (f.aliased[j]) {

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.Estimator;
+import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.InputException;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.Numbers;
+import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.app.output.TextTable;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
@@ -67,9 +69,18 @@ public final class CompareCommand implements Callable<Integer> {
                 estimators.add(plugins.estimator(name.trim()));
             }
         }
-        DataTable table = options.table();
-        MixedModel model = options.model(table, plugins);
-        EstimatorComparison c = EstimatorComparison.run(model, estimators, options.fitOptions());
+        DataTable table;
+        EstimatorComparison c;
+        try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j compare")) {
+            progress.phase("reading the data");
+            table = options.table();
+            progress.phase("compiling the model");
+            MixedModel model = options.model(table, plugins);
+            progress.phase("fitting with " + estimators.size() + " estimators");
+            FitOptions fitOptions = options.fitOptions();
+            c = EstimatorComparison.run(model, estimators,
+                    fitOptions.withProgress(fitOptions.progress().andThen(progress.iterations())));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {
             out.println(FitJson.write(json(c, table.source())));

@@ -3,12 +3,14 @@ package org.lmm4j.app;
 import com.google.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
+import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of DESIGN §3.
+ * lme4's {@code summary()}) or the JSON object of DESIGN §3. Reading, compiling and fitting that take long show
+ * their progress on standard error ({@link PhaseProgress}).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -45,9 +48,19 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DataTable table = options.table();
-        MixedModel model = options.model(table, plugins);
-        FitResult result = plugins.estimator(options.estimatorName()).fit(model, options.fitOptions());
+        DataTable table;
+        MixedModel model;
+        FitResult result;
+        try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
+            progress.phase("reading the data");
+            table = options.table();
+            progress.phase("compiling the model");
+            model = options.model(table, plugins);
+            progress.phase("fitting");
+            FitOptions fitOptions = options.fitOptions();
+            result = plugins.estimator(options.estimatorName())
+                    .fit(model, fitOptions.withProgress(fitOptions.progress().andThen(progress.iterations())));
+        }
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {
