@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.Estimator;
-import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.InputException;
@@ -72,14 +71,10 @@ public final class CompareCommand implements Callable<Integer> {
         DataTable table;
         EstimatorComparison c;
         try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j compare")) {
-            progress.phase("reading the data");
-            table = options.table();
-            progress.phase("compiling the model");
-            MixedModel model = options.model(table, plugins);
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress);
+            table = loaded.table();
             progress.phase("fitting with " + estimators.size() + " estimators");
-            FitOptions fitOptions = options.fitOptions();
-            c = EstimatorComparison.run(model, estimators,
-                    fitOptions.withProgress(fitOptions.progress().andThen(progress.iterations())));
+            c = EstimatorComparison.run(loaded.model(), estimators, progress.reporting(options.fitOptions()));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {

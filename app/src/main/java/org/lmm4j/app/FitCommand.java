@@ -3,7 +3,6 @@ package org.lmm4j.app;
 import com.google.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.MixedModel;
@@ -52,14 +51,11 @@ public final class FitCommand implements Callable<Integer> {
         MixedModel model;
         FitResult result;
         try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
-            progress.phase("reading the data");
-            table = options.table();
-            progress.phase("compiling the model");
-            model = options.model(table, plugins);
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress);
+            table = loaded.table();
+            model = loaded.model();
             progress.phase("fitting");
-            FitOptions fitOptions = options.fitOptions();
-            result = plugins.estimator(options.estimatorName())
-                    .fit(model, fitOptions.withProgress(fitOptions.progress().andThen(progress.iterations())));
+            result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
         }
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.IterationRecord;
 
 /**
@@ -61,6 +62,11 @@ public final class PhaseProgress implements AutoCloseable {
         detail = "";
         phaseStart = System.nanoTime();
         lastDrawn = 0;
+    }
+
+    /** {@code options} that also show the estimator's iterations beside the phase. */
+    public FitOptions reporting(FitOptions options) {
+        return options.withProgress(options.progress().andThen(iterations()));
     }
 
     /** The estimator's iterations, shown beside the phase: pass to {@code FitOptions.withProgress}. */
