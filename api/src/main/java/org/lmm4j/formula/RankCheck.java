@@ -3,6 +3,7 @@ package org.lmm4j.formula;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.lmm4j.linalg.Vectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ final class RankCheck {
             Design d = new Design(x);
             for (int j = 0; j < d.p; j++) {
                 double[] v = x[j];
-                d.rawNorm[j] = Math.sqrt(dot(v, v));
+                d.rawNorm[j] = Math.sqrt(Vectors.dot(v, v));
                 if (d.constant < 0 && d.n > 0 && v[0] != 0 && isConstant(v)) {
                     d.constant = j;
                     d.constantValue = v[0];
@@ -186,7 +187,7 @@ final class RankCheck {
         IntStream.range(0, p).parallel().forEach(j -> {
             for (int k = j; k < p; k++) {
                 if (nonZeros[j] == null && nonZeros[k] == null) {
-                    g[j][k] = dot(x[j], x[k]);
+                    g[j][k] = Vectors.dot(x[j], x[k]);
                 } else if (nonZeros[j] == null || nonZeros[k] == null) {
                     int[] idx = nonZeros[j] != null ? nonZeros[j] : nonZeros[k];
                     double s = 0;
@@ -294,17 +295,17 @@ final class RankCheck {
         int rank = 0;
         for (int j = 0; j < p; j++) {
             double[] v = columns[j];
-            double norm0sq = dot(v, v);
+            double norm0sq = Vectors.dot(v, v);
             norms2[j] = norm0sq;
             for (int pass = 0; pass < 2; pass++) {
                 for (int a = 0; a < rank; a++) {
                     int k = kept[a];
-                    double c = dot(columns[k], v);
+                    double c = Vectors.dot(columns[k], v);
                     r[k][j] += c;
                     axpy(-c, columns[k], v, 0, v.length);
                 }
             }
-            double norm = Math.sqrt(dot(v, v));
+            double norm = Math.sqrt(Vectors.dot(v, v));
             if (d.rawNorm[j] == 0 || norm0sq == 0 || d.constantUpToRounding(j, norm0sq)
                     || norm <= TOLERANCE * Math.sqrt(norm0sq)) {
                 aliased[j] = true;
@@ -377,14 +378,6 @@ final class RankCheck {
             }
         }
         return names;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     /** y[from..to) += alpha·x[from..to). */
