@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Detects a rank-deficient fixed-effects design X (DESIGN §1: "a rank-deficient X is reported clearly, never
+ * Detects a rank-deficient fixed-effects design X (docs/DESIGN.md §1: "a rank-deficient X is reported clearly, never
  * silently solved"). In column order, a column is aliased when its residual after projection on the columns kept
  * before it has norm below {@code 1e-6} times its own norm (beyond that the normal equations of GLS, whose
  * condition number is the square of X's, would keep fewer than four significant digits of β̂); the earlier columns

@@ -7,7 +7,7 @@ import org.lmm4j.model.ModelData;
 
 /**
  * Refuses, before anything is fitted, a structured Σ whose matrices cannot fit in the heap. A structured Σ works on
- * the T×T matrix Σ over the occasions and on each group's m_i×m_i block V_i = Z_iΩZ_i' + Σ[t_i, t_i] (DESIGN §1), so
+ * the T×T matrix Σ over the occasions and on each group's m_i×m_i block V_i = Z_iΩZ_i' + Σ[t_i, t_i] (docs/DESIGN.md §1), so
  * it needs at least 8·(2T² + 3m²) bytes (Σ and one working copy; V_i, its Cholesky factor and one working copy for the
  * largest group, m = max m_i), a lower bound of what the estimators use. Beyond the heap's maximum the fit would run
  * out of memory after minutes; this says at once which group and how many occasions, and that a scalar Σ (σ²I,

@@ -8,7 +8,7 @@ import java.io.PrintStream;
  * Standard output that remembers its first failure. A {@link java.io.PrintWriter} swallows the
  * {@link IOException} of a full disk or a closed pipe, so a command would end with exit status 0 and truncated
  * output; the command line writes through this stream instead and, after the command, asks {@link #failure()}:
- * a failed write is exit status 1 with one line (DESIGN §3). After the first failure every later write fails at
+ * a failed write is exit status 1 with one line (docs/DESIGN.md §3). After the first failure every later write fails at
  * once with the same exception, so a long output is not pushed, byte by byte, into a full disk.
  */
 public final class CheckedOutputStream extends OutputStream {

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code lmm4j paper}: reproduces de Leeuw's "Mixed Linear Models" on the bundled dental data —
  * Table 1 (every cell fitted by every discovered estimator, or by {@code --estimator}), Table 2, the
  * two σ̂², the BLUPs, Figures 1–3 (PNG and SVG) and {@code report.md} in {@code --out}. Text mode
- * prints the tables; JSON mode prints DESIGN §3's paper object. Progress goes to standard error. A folder that
- * cannot be used is exit status 2 before anything is fitted; every file is written atomically
+ * prints the tables; JSON mode prints docs/DESIGN.md §3's paper object. Progress goes to standard error. A folder
+ * that cannot be used is exit status 2 before anything is fitted; every file is written atomically
  * ({@link OutputFiles}), so a full disk (exit status 1) leaves no half-written figure or report.
  */
 @Command(name = "paper", mixinStandardHelpOptions = true,
@@ -36,7 +36,7 @@ public final class PaperCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "text (tables) or json (DESIGN §3's paper object); default ${DEFAULT-VALUE}.")
+            description = "text (tables) or json (docs/DESIGN.md §3's paper object); default ${DEFAULT-VALUE}.")
     OutputFormat format;
 
     @Option(names = "--estimator", paramLabel = "NAME",
