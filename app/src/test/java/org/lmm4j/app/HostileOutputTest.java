@@ -125,13 +125,15 @@ class HostileOutputTest {
                 }
             }
             // standard output into a file on a full disk
-            Files.write(mount.resolve("filler"), new byte[64 * 1024 - 1], java.nio.file.StandardOpenOption.CREATE);
-        } catch (IOException full) {
-            // the filler filled the disk, as intended
-        }
-        try (OutputStream o = new FileOutputStream(mount.resolve("fit.json").toFile())) {
-            Cli.Run fit = run(o, "fit", "--format", "json");
-            assertOneLine(fit, 1, "standard output", "No space left on device");
+            try {
+                Files.write(mount.resolve("filler"), new byte[64 * 1024], java.nio.file.StandardOpenOption.CREATE);
+            } catch (IOException full) {
+                // the filler filled the disk, as intended
+            }
+            try (OutputStream o = new FileOutputStream(mount.resolve("fit.json").toFile())) {
+                Cli.Run fit = run(o, "fit", "--format", "json");
+                assertOneLine(fit, 1, "standard output", "No space left on device");
+            }
         } finally {
             unmount(mount);
         }
