@@ -22,14 +22,19 @@ import org.lmm4j.model.ModelData;
  * <pre>
  *   β̂ = β₀ + R⁻¹β̃,   cov β̂ = R⁻¹ cov(β̃) R⁻ᵀ,   log det A = log det Ã + 2 Σ_j log|R_jj|,   β̃ = R(β − β₀).
  * </pre>
- * Z and the occasions are untouched. When X is numerically rank-deficient (some R_jj² ≤ 1e-14 of its
- * column's squared norm, the aliasing threshold of {@link ProfiledDeviance#profile}) the working data are
- * the data themselves, so that the aliasing is still detected there.
+ * Z and the occasions are untouched. When X is numerically rank-deficient (some R_jj at rounding level against
+ * its column's norm, {@link #ALIASED}) the working data are the data themselves, so that the profile's safety
+ * net detects the aliasing.
  */
 final class WorkingDesign {
 
-    /** R_jj² at or below this share of ‖x_j‖² means the column is aliased (as in the profile's safety net). */
-    private static final double ALIASED = 1e-14;
+    /**
+     * R_jj² at or below this share of ‖x_j‖² means column j is aliased with the earlier ones: R_jj ≤ 1e-13‖x_j‖,
+     * three decades above the rounding of R_jj (about ε‖x_j‖), so that a covariate shifted by up to 10¹² times
+     * its spread beside an intercept (R_jj/‖x_j‖ = spread/shift) is not mistaken for an aliased one. The model
+     * compiler rejects designs aliased to within 1e-6 first, with a message naming the columns.
+     */
+    private static final double ALIASED = 1e-26;
 
     private final List<Group> groups;
     private final int p;
