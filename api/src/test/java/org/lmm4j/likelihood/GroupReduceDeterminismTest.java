@@ -45,6 +45,44 @@ class GroupReduceDeterminismTest {
         }
     }
 
+    /**
+     * The same in separate JVMs that see 1, 2 and 8 processors (-XX:ActiveProcessorCount, which also sizes the
+     * common pool): the partition must not follow the machine's core count.
+     */
+    @Test
+    void everyQuantityIsBitIdenticalWhateverTheProcessorCount() throws Exception {
+        String javaBin = java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String reference = null;
+        for (int cpus : new int[] {1, 2, 8}) {
+            Process proc = new ProcessBuilder(javaBin, "-XX:ActiveProcessorCount=" + cpus, "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true).start();
+            String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertEquals(0, proc.waitFor(), out);
+            if (reference == null) {
+                reference = out;
+            } else {
+                assertEquals(reference, out, "results on " + cpus + " processors");
+            }
+        }
+    }
+
+    /** Prints every quantity of both paths as raw bits, one JVM per processor count. */
+    static final class Main {
+        public static void main(String[] args) {
+            ModelData data = SufficientStatisticsProperties.data(new Random(5), 9000, 2, 2);
+            double[] theta = SufficientStatisticsProperties.theta(new Random(6), data, 1.3, 0);
+            StringBuilder sb = new StringBuilder();
+            for (boolean fast : new boolean[] {true, false}) {
+                MixedModel model = new MixedModel(data, new SufficientStatisticsProperties.Scalar(),
+                        new SufficientStatisticsProperties.Free(), Method.REML);
+                for (double v : everything(new ProfiledDeviance(model, fast), theta)) {
+                    sb.append(Long.toHexString(Double.doubleToRawLongBits(v))).append(' ');
+                }
+            }
+            System.out.println(sb);
+        }
+    }
+
     @Test
     void thePartitionDependsOnlyOnTheNumberOfGroups() {
         // 1000 groups: four chunks of 256, 256, 256, 232, merged left to right, on any pool
