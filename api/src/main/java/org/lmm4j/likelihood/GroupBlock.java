@@ -139,9 +139,15 @@ public final class GroupBlock {
 
     /** The residual r_i = y_i − X_iβ. */
     public double[] residual(double[] beta) {
+        return residual(group, beta);
+    }
+
+    /** The residual r_i = y_i − X_iβ of a group, row by row (the one place it is computed). */
+    static double[] residual(Group group, double[] beta) {
         double[] y = group.y();
         double[] x = group.x();
         int p = beta.length;
+        int m = group.size();
         double[] r = new double[m];
         for (int j = 0; j < m; j++) {
             double s = y[j];

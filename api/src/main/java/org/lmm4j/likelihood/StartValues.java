@@ -41,13 +41,9 @@ public final class StartValues {
         double[] zz = new double[q];
         for (Group g : data.groups()) {
             int m = g.size();
-            double[] r = new double[m];
+            double[] r = GroupBlock.residual(g, beta);
             for (int j = 0; j < m; j++) {
-                double s = g.y()[j];
-                for (int c = 0; c < p; c++) {
-                    s -= g.x()[j * p + c] * beta[c];
-                }
-                r[j] = s;
+                double s = r[j];
                 total += s * s;
                 n++;
                 for (int a = 0; a < q; a++) {

@@ -93,15 +93,9 @@ final class WorkingDesign {
         for (Group g : data.groups()) {
             int m = g.size();
             double[] x = g.x();
-            double[] y = g.y();
             double[] xw = new double[m * p];
-            double[] yw = new double[m];
+            double[] yw = GroupBlock.residual(g, beta0);
             for (int j = 0; j < m; j++) {
-                double s = y[j];
-                for (int a = 0; a < p; a++) {
-                    s -= x[j * p + a] * beta0[a];
-                }
-                yw[j] = s;
                 // x̃_j = x_j R⁻¹: solve R'x̃_j' = x_j' (forward substitution with the lower triangle R')
                 for (int a = 0; a < p; a++) {
                     double v = x[j * p + a];
