@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of DESIGN §3.
+ * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
