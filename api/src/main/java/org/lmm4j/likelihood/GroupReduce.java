@@ -11,7 +11,7 @@ import org.lmm4j.model.Group;
  * Deterministic map-reduce over groups. The groups are cut into a fixed partition that depends only on
  * the number of groups (chunks of {@link #CHUNK} consecutive groups), each chunk accumulates into its own
  * accumulator, and the accumulators are merged left to right in chunk order. Floating-point sums are
- * therefore the same on one thread or on many, whatever the pool's parallelism (DESIGN §4: the same fit on
+ * therefore the same on one thread or on many, whatever the pool's parallelism (docs/DESIGN.md §4: the same fit on
  * 1, 2 or 8 threads is bit-identical); only the scheduling is parallel, above {@link #PARALLEL_THRESHOLD}
  * observations.
  */

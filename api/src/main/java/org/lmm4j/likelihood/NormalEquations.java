@@ -4,7 +4,7 @@ import org.lmm4j.model.Group;
 
 /**
  * The GLS normal equations summed over groups: A = Σ X_i'V_i⁻¹X_i, Σ X_i'V_i⁻¹y_i, Σ y_i'V_i⁻¹y_i and
- * Σ log det V_i, from which {@link ProfiledDeviance#profile} solves β̂(θ) (DESIGN §1).
+ * Σ log det V_i, from which {@link ProfiledDeviance#profile} solves β̂(θ) (docs/DESIGN.md §1).
  */
 final class NormalEquations {
     final int p;

@@ -7,7 +7,7 @@ import org.lmm4j.model.ModelData;
 
 /**
  * The model's data in well-conditioned working coordinates, built once per model so that no path sums
- * cross-products of uncentred columns (DESIGN §4: y and covariates shifted by up to 10¹⁰ times their spread).
+ * cross-products of uncentred columns (docs/DESIGN.md §4: y and covariates shifted by up to 10¹⁰ times their spread).
  *
  * <p>A QR factorisation of the stacked [X y] over all rows, by Givens rotations one row at a time (backward
  * stable, O(Np²), no N×p copy), gives X = QR and the least-squares fit β₀ = R⁻¹Q'y. The working data are
@@ -17,7 +17,7 @@ import org.lmm4j.model.ModelData;
  * each row computed directly from the row itself, so the only rounding is that of the data. Why this and
  * not centring: it needs no intercept column, treats shifted and rescaled covariates alike, and both
  * criteria are exactly invariant: y → y − Xβ₀ is a shift by X·(−β₀), under which Δ_p and Δ_R are unchanged and
- * β̂ shifts by −β₀ (DESIGN §4); X → XR⁻¹ is a reparametrisation under which Δ_p is unchanged,
+ * β̂ shifts by −β₀ (docs/DESIGN.md §4); X → XR⁻¹ is a reparametrisation under which Δ_p is unchanged,
  * log det(Σ X_i'V_i⁻¹X_i) drops by 2 log|det R| and β = R⁻¹β̃. Hence, with a tilde for working quantities,
  * <pre>
  *   β̂ = β₀ + R⁻¹β̃,   cov β̂ = R⁻¹ cov(β̃) R⁻ᵀ,   log det A = log det Ã + 2 Σ_j log|R_jj|,   β̃ = R(β − β₀).

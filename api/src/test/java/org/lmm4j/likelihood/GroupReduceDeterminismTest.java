@@ -13,7 +13,7 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.model.ModelData;
 
 /**
- * The reductions over groups are bit-identical whatever the number of threads (DESIGN §4, issue 15 item 9):
+ * The reductions over groups are bit-identical whatever the number of threads (docs/DESIGN.md §4, issue 15 item 9):
  * value, profile, gradient, Hessian and information of a model large enough to run in parallel, on both
  * paths, computed on the calling thread and inside fork-join pools of parallelism 1, 2 and 8 (parallel
  * streams run in the pool of the thread that starts them).

@@ -268,7 +268,7 @@ public abstract class EstimatorContract {
     }
 
     /**
-     * Awkward scales (DESIGN §4, issue 15): fitting c(y + Xδ), with |Xδ| up to 10¹⁰ times the spread of y and c
+     * Awkward scales (docs/DESIGN.md §4, issue 15): fitting c(y + Xδ), with |Xδ| up to 10¹⁰ times the spread of y and c
      * from 10⁻⁶ to 10⁶, gives Δ̂ + 2N log|c| (N − p for REML) within the deviance tolerance, and c²Σ̂, c²Ω̂,
      * c(β̂ + δ) within the parameter tolerance (β̂'s with the floor of rounding the shifted data: a few ulps of δ).
      */

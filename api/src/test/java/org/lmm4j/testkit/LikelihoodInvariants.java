@@ -231,7 +231,7 @@ public abstract class LikelihoodInvariants {
     }
 
     /**
-     * Awkward scales (DESIGN §4, issue 15): y → c(y + Xδ) with |Xδ| up to 10¹⁰ times the spread of y and c from
+     * Awkward scales (docs/DESIGN.md §4, issue 15): y → c(y + Xδ) with |Xδ| up to 10¹⁰ times the spread of y and c from
      * 10⁻⁶ to 10⁶, and, when X has an intercept column, a covariate x_j → c(x_j + a) with |a| up to 10¹⁰ times
      * its spread. At the correspondingly mapped θ the criterion keeps its value (plus 2N log|c| for a scaled y,
      * 2 log|c| for REML's log det A under a scaled covariate) and β̂ maps back, within 1e-6 relative; β̂'s
