@@ -41,7 +41,7 @@ public final class StartValues {
         double[] zz = new double[q];
         for (Group g : data.groups()) {
             int m = g.size();
-            double[] r = GroupBlock.residual(g, beta);
+            double[] r = g.residual(beta);
             for (int j = 0; j < m; j++) {
                 double s = r[j];
                 total += s * s;

@@ -94,7 +94,7 @@ final class WorkingDesign {
             int m = g.size();
             double[] x = g.x();
             double[] xw = new double[m * p];
-            double[] yw = GroupBlock.residual(g, beta0);
+            double[] yw = g.residual(beta0);
             for (int j = 0; j < m; j++) {
                 // x̃_j = x_j R⁻¹: solve R'x̃_j' = x_j' (forward substitution with the lower triangle R')
                 for (int a = 0; a < p; a++) {
