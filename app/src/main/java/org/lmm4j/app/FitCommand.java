@@ -9,6 +9,7 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
+import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3.
+ * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. Reading, compiling and fitting that take long
+ * show their progress on standard error ({@link PhaseProgress}).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -45,9 +47,16 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DataTable table = options.table();
-        MixedModel model = options.model(table, plugins);
-        FitResult result = plugins.estimator(options.estimatorName()).fit(model, options.fitOptions());
+        DataTable table;
+        MixedModel model;
+        FitResult result;
+        try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress);
+            table = loaded.table();
+            model = loaded.model();
+            progress.phase("fitting");
+            result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
+        }
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {

@@ -1,9 +1,9 @@
 package org.lmm4j.app.bench;
 
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintStream;
 import org.lmm4j.app.output.ProgressBar;
+import org.lmm4j.app.output.WriteFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,12 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report = new BenchReport(spec, warmup, repeats, rows);
         out.print("json".equals(format) ? report.json() + System.lineSeparator() : report.text());
         out.flush();
+        if (out.checkError()) { // a PrintStream swallows the failure of a full disk or a closed pipe
+            throw new WriteFailure("standard output", new java.io.IOException("write error"));
+        }
         if (plot != null) {
-            try {
-                BenchPlot.writePng(rows, plot);
-            } catch (IOException e) {
-                throw new InputException("cannot write " + plot + ": " + e.getMessage());
-            }
+            BenchPlot.writePng(rows, plot);
             err.println("wrote " + plot);
         }
         return 0;
