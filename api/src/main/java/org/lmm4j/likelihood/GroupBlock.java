@@ -7,6 +7,11 @@ import org.lmm4j.model.Group;
  * The marginal covariance of one group, V_i = Z_iΩZ_i' + Σ[t_i,t_i] (docs/DESIGN.md §1), factored as
  * V_i = L L'. Everything the likelihood does to a group goes through this one block, so V_i is
  * built in exactly one place. Row-major flat arrays throughout.
+ *
+ * <p>Σ[t_i,t_i] is read through {@link #sigmaEntry}: a T×T Σ at the group's occasions, or a 1×1 Σ = [σ²]
+ * standing for σ²I (how {@link ProfiledDeviance} carries a scalar Σ, so that nothing costs T² when the
+ * occasions are only row positions). The two readings agree whenever both apply (T = 1 means one row per
+ * group).
  */
 public final class GroupBlock {
 
@@ -31,9 +36,8 @@ public final class GroupBlock {
         int[] t = g.occasion();
         double[] v = new double[m * m];
         for (int j = 0; j < m; j++) {
-            double[] sRow = sigma[t[j]];
             for (int k = 0; k <= j; k++) {
-                v[j * m + k] = sRow[t[k]];
+                v[j * m + k] = sigmaEntry(sigma, t, j, k);
             }
         }
         if (q > 0) {
@@ -62,6 +66,35 @@ public final class GroupBlock {
         double[] l = v.clone();
         boolean pd = Cholesky.factor(l, m);
         return new GroupBlock(g, v, l, pd);
+    }
+
+    /** Σ[t_i,t_i] at rows (j, k): Σ[t_j][t_k], or for a 1×1 Σ = [σ²] standing for σ²I, σ² on the diagonal. */
+    static double sigmaEntry(double[][] sigma, int[] occasion, int j, int k) {
+        if (sigma.length == 1) {
+            return j == k ? sigma[0][0] : 0;
+        }
+        return sigma[occasion[j]][occasion[k]];
+    }
+
+    /**
+     * The adjoint of {@link #sigmaEntry}: adds the m×m matrix {@code mat} into the Σ-shaped {@code into}, so that
+     * ⟨into, S⟩ gains ⟨mat, S[t_i,t_i]⟩ for every S (for a 1×1 Σ, the trace of mat).
+     */
+    static void scatterSigma(double[] mat, int m, int[] occasion, double[][] into) {
+        if (into.length == 1) {
+            double tr = 0;
+            for (int j = 0; j < m; j++) {
+                tr += mat[j * m + j];
+            }
+            into[0][0] += tr;
+            return;
+        }
+        for (int j = 0; j < m; j++) {
+            double[] row = into[occasion[j]];
+            for (int k = 0; k < m; k++) {
+                row[occasion[k]] += mat[j * m + k];
+            }
+        }
     }
 
     /** The group this block belongs to. */

@@ -8,37 +8,60 @@ import java.util.stream.IntStream;
 import org.lmm4j.model.Group;
 
 /**
- * Map-reduce over groups: each chunk of groups accumulates into its own accumulator, chunks run on
- * the common fork-join pool when the data are large enough to pay for it, and the accumulators are
- * merged in chunk order (so results do not depend on thread timing).
+ * Deterministic map-reduce over groups. The groups are cut into a fixed partition that depends only on
+ * the number of groups (chunks of {@link #CHUNK} consecutive groups), each chunk accumulates into its own
+ * accumulator, and the accumulators are merged left to right in chunk order. Floating-point sums are
+ * therefore the same on one thread or on many, whatever the pool's parallelism (docs/DESIGN.md §4: the same fit on
+ * 1, 2 or 8 threads is bit-identical); only the scheduling is parallel, above {@link #PARALLEL_THRESHOLD}
+ * observations.
  */
 public final class GroupReduce {
 
-    /** Below this many observations the work stays on the calling thread. */
+    /** Below this many observations the chunks run one after the other on the calling thread. */
     public static final int PARALLEL_THRESHOLD = 20_000;
+
+    /** Groups per chunk: the fixed partition. */
+    static final int CHUNK = 256;
 
     private GroupReduce() {
     }
 
+    /** Adds group {@code index} to an accumulator, with scratch space owned by the chunk. */
+    @FunctionalInterface
+    interface IndexedStep<A, S> {
+        void add(A acc, S scratch, int index);
+    }
+
+    /** Reduces {@code groups} with {@code add}, merging chunk accumulators in chunk order. */
     public static <A> A reduce(List<Group> groups, int observations, Supplier<A> make, BiConsumer<A, Group> add,
-                        BinaryOperator<A> merge) {
-        int n = groups.size();
-        if (observations < PARALLEL_THRESHOLD || n < 64) {
-            A acc = make.get();
-            for (Group g : groups) {
-                add.accept(acc, g);
-            }
-            return acc;
+                               BinaryOperator<A> merge) {
+        return reduce(groups.size(), observations, make, () -> null, (A acc, Object s, int i) -> add.accept(acc,
+                groups.get(i)), merge);
+    }
+
+    /** Reduces the group indices 0..n−1, each chunk with its own accumulator and scratch. */
+    static <A, S> A reduce(int n, int observations, Supplier<A> make, Supplier<S> scratch, IndexedStep<A, S> step,
+                           BinaryOperator<A> merge) {
+        int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
+        IntStream range = IntStream.range(0, chunks);
+        if (observations >= PARALLEL_THRESHOLD && chunks > 1) {
+            range = range.parallel();
         }
-        int chunks = Math.min(n, 4 * Runtime.getRuntime().availableProcessors());
-        return IntStream.range(0, chunks).parallel().mapToObj(c -> {
+        @SuppressWarnings("unchecked")
+        A[] parts = (A[]) new Object[chunks];
+        range.forEach(c -> {
             A acc = make.get();
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            for (int i = from; i < to; i++) {
-                add.accept(acc, groups.get(i));
+            S s = scratch.get();
+            int to = Math.min(n, (c + 1) * CHUNK);
+            for (int i = c * CHUNK; i < to; i++) {
+                step.add(acc, s, i);
             }
-            return acc;
-        }).reduce(merge).orElseGet(make);
+            parts[c] = acc;
+        });
+        A out = parts[0];
+        for (int c = 1; c < chunks; c++) {
+            out = merge.apply(out, parts[c]);
+        }
+        return out;
     }
 }

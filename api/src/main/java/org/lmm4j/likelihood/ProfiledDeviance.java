@@ -12,7 +12,10 @@ import org.lmm4j.model.ModelData;
 /**
  * The deviance of a mixed model as a function of the covariance parameters θ = (θ_Σ, θ_Ω), built
  * once per model and handed to any estimator (the lme4 habit: the objective is separate from the
- * optimiser). All sums run group by group over {@link GroupBlock}s; no N×N matrix is ever formed.
+ * optimiser). All sums run over the groups along one {@link CriterionPath}, chosen here once: the
+ * {@link SufficientStatistics} when Σ = σ²I, else the {@link BlockPath}; no N×N matrix is ever formed. The
+ * paths work on the data in the well-conditioned coordinates of {@link WorkingDesign}; every β that enters or
+ * leaves this class is in the model's own coordinates.
  *
  * <ul>
  *   <li>Full ML deviance (paper, constant dropped): Δ(β,θ) = Σ_i [log det V_i + (y_i − X_iβ)'V_i⁻¹(y_i − X_iβ)].</li>
@@ -25,37 +28,43 @@ import org.lmm4j.model.ModelData;
  *
  * <p>The {@linkplain #criterion criterion} is Δ_p for ML and Δ_R for REML, and is +∞ at an
  * inadmissible θ (Σ not positive definite, or some V_i not positive definite).
+ *
+ * <p>A scalar Σ = σ²I is carried as the 1×1 matrix [σ²] ({@link #covariances}, the matrix gradient G_Σ = [tr G_Σ]
+ * and ∂Σ/∂θ), so that nothing costs T² when the occasions are only row positions (a few large groups).
  */
 public final class ProfiledDeviance {
 
     private final MixedModel model;
-    private final ModelData data;
     private final int p;
     private final int q;
+    /** The dimension Σ is carried in: T, or 1 for a scalar Σ. */
     private final int t;
     private final int nSigma;
-    private final int observations;
-    /** The groups reduced to sufficient statistics when Σ = σ²I (the fast path), else null. */
-    private final SufficientStatistics statistics;
+    private final WorkingDesign design;
+    private final CriterionPath path;
+    private final boolean sufficientStatistics;
 
     public ProfiledDeviance(MixedModel model) {
         this(model, true);
     }
 
     /**
-     * @param sufficientStatistics use the {@link SufficientStatistics} fast path when Σ is scalar; false forces
-     *                             the generic group-by-group path (to test that both agree)
+     * @param sufficientStatistics use the {@link SufficientStatistics} path when Σ is scalar; false forces
+     *                             the block path (to test that both agree)
      */
     ProfiledDeviance(MixedModel model, boolean sufficientStatistics) {
         this.model = model;
-        this.data = model.data();
+        ModelData data = model.data();
         this.p = data.p();
         this.q = data.q();
-        this.t = data.occasions();
+        boolean scalar = model.residual().isScalar();
+        this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
         this.nSigma = model.sigmaParameterCount();
-        this.observations = data.observations();
-        this.statistics = sufficientStatistics && model.residual().isScalar() && data.occasions() > 0
-                ? SufficientStatistics.of(data) : null;
+        this.design = WorkingDesign.of(data);
+        this.sufficientStatistics = sufficientStatistics && scalar && data.occasions() > 0;
+        this.path = this.sufficientStatistics
+                ? new SufficientStatistics(new ReducedGroups(design.groups(), p, q))
+                : new BlockPath(design.groups(), p, q);
     }
 
     /** The model this deviance belongs to. */
@@ -86,7 +95,7 @@ public final class ProfiledDeviance {
         return theta;
     }
 
-    /** Σ(θ_Σ) and Ω(θ_Ω). */
+    /** Σ(θ_Σ) (T×T, or the 1×1 [σ²] for a scalar Σ) and Ω(θ_Ω). */
     public CovarianceMatrices covariances(double[] theta) {
         checkLength(theta);
         double[][] sigma = model.residual().matrix(sigmaTheta(theta), t);
@@ -95,7 +104,7 @@ public final class ProfiledDeviance {
         return new CovarianceMatrices(sigma, omega);
     }
 
-    /** The factored V_i of every group at θ (for estimators that work on the groups directly, e.g. EM). */
+    /** The factored V_i of a group at θ (for estimators that work on the groups directly, e.g. EM). */
     public GroupBlock block(Group g, CovarianceMatrices c) {
         return GroupBlock.of(g, c.sigma(), c.omega());
     }
@@ -116,13 +125,16 @@ public final class ProfiledDeviance {
 
     /** The profile over β at θ. */
     public Profile profile(double[] theta) {
+        return design.toModel(workingProfile(theta));
+    }
+
+    /** The profile in working coordinates (β̃, (Σ X̃_i'V_i⁻¹X̃_i)⁻¹, log det Ã). */
+    private Profile workingProfile(double[] theta) {
         CovarianceMatrices c = covariances(theta);
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return Profile.inadmissible();
         }
-        Normal acc = statistics != null ? statistics.normal(c)
-                : GroupReduce.reduce(data.groups(), observations, () -> new Normal(p),
-                (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega())), Normal::merge);
+        NormalEquations acc = path.normal(c);
         if (!acc.admissible) {
             return Profile.inadmissible();
         }
@@ -143,8 +155,7 @@ public final class ProfiledDeviance {
 
     /** The criterion minimised by every estimator: Δ_p(θ) for ML, Δ_R(θ) for REML; +∞ when inadmissible. */
     public double criterion(double[] theta) {
-        Profile pr = profile(theta);
-        return model.method() == Method.REML ? pr.devianceReml() : pr.devianceMl();
+        return criterion(profile(theta));
     }
 
     /** The criterion of a profile, according to the model's method. */
@@ -158,13 +169,7 @@ public final class ProfiledDeviance {
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return Double.POSITIVE_INFINITY;
         }
-        if (statistics != null) {
-            return statistics.deviance(c, beta);
-        }
-        double[] sum = GroupReduce.reduce(data.groups(), observations, () -> new double[1],
-                (a, g) -> a[0] += groupDeviance(GroupBlock.of(g, c.sigma(), c.omega()), beta),
-                (x, y) -> new double[] {x[0] + y[0]});
-        return sum[0];
+        return path.deviance(c, design.toWorking(beta));
     }
 
     /**
@@ -184,27 +189,14 @@ public final class ProfiledDeviance {
         return false;
     }
 
-    /** One group's term log det V_i + r_i'V_i⁻¹r_i of Δ(β, θ); +∞ when V_i is not positive definite. */
-    static double groupDeviance(GroupBlock b, double[] beta) {
-        if (!b.isPositiveDefinite()) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double[] r = b.residual(beta);
-        b.whiten(r, 1);
-        double s = b.logDet();
-        for (double w : r) {
-            s += w * w;
-        }
-        return s;
-    }
-
     /** The criterion and its gradient with respect to θ at θ (null when θ is inadmissible). */
     public Gradient gradient(double[] theta) {
-        Profile pr = profile(theta);
-        if (!pr.admissible()) {
+        Profile working = workingProfile(theta);
+        if (!working.admissible()) {
             return null;
         }
-        return matrixGradient(pr, pr.beta(), theta, criterion(pr));
+        Profile pr = design.toModel(working);
+        return matrixGradient(pr, working, working.beta(), theta, criterion(pr));
     }
 
     /**
@@ -215,24 +207,21 @@ public final class ProfiledDeviance {
      * the profile at θ. Null when θ is inadmissible.
      */
     public Gradient gradientAtBeta(double[] beta, double[] theta) {
-        Profile pr = profile(theta);
-        if (!pr.admissible()) {
+        Profile working = workingProfile(theta);
+        if (!working.admissible()) {
             return null;
         }
+        Profile pr = design.toModel(working);
         double objective = deviance(beta, theta)
                 + (model.method() == Method.REML ? pr.logDetXtVinvX() : 0);
-        return matrixGradient(pr, beta, theta, objective);
+        return matrixGradient(pr, working, design.toWorking(beta), theta, objective);
     }
 
-    private Gradient matrixGradient(Profile pr, double[] beta, double[] theta, double value) {
+    /** The gradient at the working β̃ {@code beta}; REML's term from the working profile. */
+    private Gradient matrixGradient(Profile pr, Profile working, double[] beta, double[] theta, double value) {
         CovarianceMatrices c = covariances(theta);
         boolean reml = model.method() == Method.REML;
-        double[][] covBeta = pr.covBeta();
-        MatrixGradient acc = statistics != null
-                ? statistics.gradient(c, beta, reml ? covBeta : null, t)
-                : GroupReduce.reduce(data.groups(), observations, () -> new MatrixGradient(t, q),
-                (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega()), beta, reml ? covBeta : null),
-                MatrixGradient::merge);
+        MatrixGradient acc = path.gradient(c, beta, reml ? working.covBeta() : null);
         double[] grad = new double[theta.length];
         double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
         for (int k = 0; k < nSigma; k++) {
@@ -249,41 +238,10 @@ public final class ProfiledDeviance {
 
     /**
      * True when Σ is scalar (σ²I) and the groups were reduced once to sufficient statistics
-     * ({@link SufficientStatistics}): every evaluation then costs O(q³ + pq) per group, and
-     * {@link #sufficientStatisticsHessian} is available.
+     * ({@link SufficientStatistics}): every evaluation then costs O(q³ + pq) per group.
      */
     public boolean hasSufficientStatistics() {
-        return statistics != null;
-    }
-
-    /**
-     * The analytic Hessian of the criterion with respect to θ from the sufficient statistics (Σ scalar only; see
-     * {@link #hasSufficientStatistics}), with the worst conditioning of the V_i. The same quantity as the general
-     * group-by-group Hessian of Lindstrom &amp; Bates (ML: Σ_i[−tr(P dV_k P dV_l) + 2u'dV_k P dV_l u] − 2b_k'A⁻¹b_l,
-     * REML: plus 2Σ_i tr(A⁻¹X'P dV_k P dV_l P X) − tr(A⁻¹C_kA⁻¹C_l)), plus ⟨G_Σ, ∂²Σ/∂θ_k∂θ_l⟩ + ⟨G_Ω, ∂²Ω/∂θ_k∂θ_l⟩
-     * for non-linear structures.
-     *
-     * @param gradient the gradient at the same θ (its profile gives β̂ and A⁻¹, its matrix gradients the
-     *                 second-derivative terms)
-     */
-    public CriterionHessian sufficientStatisticsHessian(double[] theta, Gradient gradient) {
-        if (statistics == null) {
-            throw new IllegalStateException("the sufficient-statistics Hessian needs a scalar residual structure");
-        }
-        CovarianceMatrices c = covariances(theta);
-        double[] ts = sigmaTheta(theta);
-        double[][][] dSigma = model.residual().derivatives(ts, t);
-        double[] gamma = new double[nSigma];
-        for (int k = 0; k < nSigma; k++) {
-            gamma[k] = dSigma[k][0][0];
-        }
-        double[] to = omegaTheta(theta);
-        double[][][] dOmega = q > 0 ? model.randomEffects().derivatives(to, q) : new double[0][][];
-        Profile pr = gradient.profile();
-        CriterionHessian h = statistics.hessian(c.sigma()[0][0], c.omega(), gamma, dOmega, pr.beta(),
-                pr.covBeta(), model.method() == Method.REML);
-        addSecondDerivativeTerms(h.hessian(), theta, gradient);
-        return h;
+        return sufficientStatistics;
     }
 
     /**
@@ -317,219 +275,60 @@ public final class ProfiledDeviance {
     }
 
     /**
-     * The analytic Hessian of the criterion with respect to θ ({@link ProfiledHessian}: Lindstrom &amp; Bates),
-     * reusing the profile and matrix gradients of {@code gradient}, computed at the same θ.
+     * The analytic Hessian of the criterion with respect to θ ({@link SecondOrderSums}: Lindstrom &amp; Bates),
+     * with the worst conditioning of the V_i, from the same path as the value and the gradient; the matrix
+     * gradients of {@code gradient} (computed at the same θ) give the structures' second-derivative terms. The
+     * profile is recomputed in working coordinates (one pass), so that β̂ and A⁻¹ carry no rounding of the
+     * map back to the model's coordinates. Null when θ is inadmissible.
      */
     public CriterionHessian hessian(double[] theta, Gradient gradient) {
-        return new ProfiledHessian(this).at(theta, gradient);
+        Profile working = workingProfile(theta);
+        if (!working.admissible()) {
+            return null;
+        }
+        double[] aInv = Matrices.flatten(working.covBeta());
+        SecondOrderSums sums = path.secondOrder(point(theta, working, aInv, model.method() == Method.REML));
+        double[][] h = sums.hessian(aInv);
+        addSecondDerivativeTerms(h, theta, gradient);
+        String worstId = sums.worstIndex < 0 ? null : design.groups().get(sums.worstIndex).id();
+        return new CriterionHessian(h, sums.worstIndex < 0 ? 1 : sums.worst, worstId);
     }
 
     /**
-     * The expected information of the criterion at θ ({@link ExpectedInformation}: Σ_i tr(V_i⁻¹dV_kV_i⁻¹dV_l), with
-     * the REML correction), the metric of Fisher scoring; null when some V_i is not positive definite.
+     * The expected information of the criterion at θ ({@link SecondOrderSums}: Σ_i tr(V_i⁻¹dV_kV_i⁻¹dV_l), for
+     * REML − tr(A⁻¹C_kA⁻¹C_l)), the metric of Fisher scoring, from the same path as the value and the
+     * gradient; null when θ is inadmissible or some V_i is not positive definite. {@code gradient} is not needed
+     * (the information does not depend on β) and may be null.
      */
     public double[][] expectedInformation(double[] theta, Gradient gradient) {
-        double[] info = ExpectedInformation.compute(this, theta,
-                model.method() == Method.REML ? gradient.profile().covBeta() : null);
+        double[] info = information(theta, model.method() == Method.REML);
         return info == null ? null : Matrices.square(info, theta.length);
+    }
+
+    /** I(θ) as a K×K row-major array, ML's or REML's; null when inadmissible. */
+    double[] information(double[] theta, boolean reml) {
+        Profile working = workingProfile(theta);
+        if (!working.admissible()) {
+            return null;
+        }
+        double[] aInv = Matrices.flatten(working.covBeta());
+        return path.secondOrder(point(theta, working, aInv, reml)).information(aInv);
+    }
+
+    private CriterionPath.Point point(double[] theta, Profile working, double[] aInv, boolean reml) {
+        double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
+        double[][][] dOmega = q > 0 ? model.randomEffects().derivatives(omegaTheta(theta), q) : new double[0][][];
+        return new CriterionPath.Point(covariances(theta), dSigma, dOmega, working.beta(), aInv, reml, p, q);
     }
 
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
     public double[][] blups(double[] theta, double[] beta) {
-        CovarianceMatrices c = covariances(theta);
-        if (statistics != null) {
-            return statistics.blups(c.sigma()[0][0], c.omega(), beta);
-        }
-        List<Group> groups = data.groups();
-        double[][] out = new double[groups.size()][];
-        for (int i = 0; i < groups.size(); i++) {
-            Group g = groups.get(i);
-            GroupBlock b = GroupBlock.of(g, c.sigma(), c.omega());
-            double[] u = b.residual(beta);
-            b.solve(u, 1);
-            double[] ztu = new double[q];
-            double[] z = g.z();
-            for (int j = 0; j < g.size(); j++) {
-                for (int a = 0; a < q; a++) {
-                    ztu[a] += z[j * q + a] * u[j];
-                }
-            }
-            double[] bi = new double[q];
-            for (int a = 0; a < q; a++) {
-                for (int k = 0; k < q; k++) {
-                    bi[a] += c.omega()[a][k] * ztu[k];
-                }
-            }
-            out[i] = bi;
-        }
-        return out;
+        return path.blups(covariances(theta), design.toWorking(beta));
     }
-
 
     private void checkLength(double[] theta) {
         if (theta.length != model.thetaLength()) {
             throw new IllegalArgumentException("θ has length " + theta.length + ", the model needs " + model.thetaLength());
-        }
-    }
-
-    /** Accumulates the GLS normal equations Σ X'V⁻¹X, Σ X'V⁻¹y, Σ y'V⁻¹y and Σ log det V. */
-    static final class Normal {
-        final int p;
-        final double[][] xtx;
-        final double[] xty;
-        double yty;
-        double logDet;
-        boolean admissible = true;
-
-        Normal(int p) {
-            this.p = p;
-            this.xtx = new double[p][p];
-            this.xty = new double[p];
-        }
-
-        void add(GroupBlock b) {
-            if (!admissible || !b.isPositiveDefinite()) {
-                admissible = false;
-                return;
-            }
-            Group g = b.group();
-            int m = g.size();
-            int cols = p + 1;
-            double[] w = new double[m * cols];
-            double[] x = g.x();
-            double[] y = g.y();
-            for (int j = 0; j < m; j++) {
-                System.arraycopy(x, j * p, w, j * cols, p);
-                w[j * cols + p] = y[j];
-            }
-            b.whiten(w, cols);
-            for (int j = 0; j < m; j++) {
-                int row = j * cols;
-                double wy = w[row + p];
-                for (int a = 0; a < p; a++) {
-                    double wa = w[row + a];
-                    double[] xa = xtx[a];
-                    for (int c = 0; c <= a; c++) {
-                        xa[c] += wa * w[row + c];
-                    }
-                    xty[a] += wa * wy;
-                }
-                yty += wy * wy;
-            }
-            for (int a = 0; a < p; a++) {
-                for (int c = 0; c < a; c++) {
-                    xtx[c][a] = xtx[a][c];
-                }
-            }
-            logDet += b.logDet();
-        }
-
-        Normal merge(Normal o) {
-            for (int a = 0; a < p; a++) {
-                for (int c = 0; c < p; c++) {
-                    xtx[a][c] += o.xtx[a][c];
-                }
-                xty[a] += o.xty[a];
-            }
-            yty += o.yty;
-            logDet += o.logDet;
-            admissible &= o.admissible;
-            return this;
-        }
-    }
-
-    /** Accumulates G_Σ and G_Ω, the gradient of the criterion with respect to the matrices Σ and Ω. */
-    static final class MatrixGradient {
-        final double[][] sigma;
-        final double[][] omega;
-        final int q;
-
-        MatrixGradient(int t, int q) {
-            this.sigma = new double[t][t];
-            this.omega = new double[q][q];
-            this.q = q;
-        }
-
-        void add(GroupBlock b, double[] beta, double[][] covBetaForReml) {
-            Group g = b.group();
-            int m = g.size();
-            int p = beta.length;
-            double[] pInv = b.inverse();
-            double[] u = b.residual(beta);
-            b.solve(u, 1);
-            double[] mat = pInv;
-            for (int j = 0; j < m; j++) {
-                for (int k = 0; k < m; k++) {
-                    mat[j * m + k] -= u[j] * u[k];
-                }
-            }
-            if (covBetaForReml != null && p > 0) {
-                // V⁻¹X (m×p)
-                double[] vx = g.x().clone();
-                b.solve(vx, p);
-                double[] vxa = new double[m * p];
-                for (int j = 0; j < m; j++) {
-                    for (int a = 0; a < p; a++) {
-                        double s = 0;
-                        for (int c = 0; c < p; c++) {
-                            s += vx[j * p + c] * covBetaForReml[c][a];
-                        }
-                        vxa[j * p + a] = s;
-                    }
-                }
-                for (int j = 0; j < m; j++) {
-                    for (int k = 0; k < m; k++) {
-                        double s = 0;
-                        for (int a = 0; a < p; a++) {
-                            s += vxa[j * p + a] * vx[k * p + a];
-                        }
-                        mat[j * m + k] -= s;
-                    }
-                }
-            }
-            int[] t = g.occasion();
-            for (int j = 0; j < m; j++) {
-                double[] row = sigma[t[j]];
-                for (int k = 0; k < m; k++) {
-                    row[t[k]] += mat[j * m + k];
-                }
-            }
-            if (q > 0) {
-                double[] z = g.z();
-                double[] mz = new double[m * q];
-                for (int j = 0; j < m; j++) {
-                    for (int a = 0; a < q; a++) {
-                        double s = 0;
-                        for (int k = 0; k < m; k++) {
-                            s += mat[j * m + k] * z[k * q + a];
-                        }
-                        mz[j * q + a] = s;
-                    }
-                }
-                for (int a = 0; a < q; a++) {
-                    for (int c = 0; c < q; c++) {
-                        double s = 0;
-                        for (int j = 0; j < m; j++) {
-                            s += z[j * q + a] * mz[j * q + c];
-                        }
-                        omega[a][c] += s;
-                    }
-                }
-            }
-        }
-
-        MatrixGradient merge(MatrixGradient o) {
-            for (int a = 0; a < sigma.length; a++) {
-                for (int c = 0; c < sigma.length; c++) {
-                    sigma[a][c] += o.sigma[a][c];
-                }
-            }
-            for (int a = 0; a < q; a++) {
-                for (int c = 0; c < q; c++) {
-                    omega[a][c] += o.omega[a][c];
-                }
-            }
-            return this;
         }
     }
 }

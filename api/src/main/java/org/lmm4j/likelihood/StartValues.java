@@ -3,7 +3,6 @@ package org.lmm4j.likelihood;
 import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.MixedModel;
-import org.lmm4j.linalg.Cholesky;
 import org.lmm4j.linalg.Matrices;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
@@ -19,27 +18,32 @@ public final class StartValues {
     private StartValues() {
     }
 
-    /** An admissible starting θ for the model. */
+    /**
+     * An admissible starting θ for the model. The OLS residuals come from the stable least-squares fit of
+     * {@link WorkingDesign}. For a scalar Σ only the per-occasion variances enter (the scalar start is their
+     * mean), so the cost is linear in the rows and Σ is the 1×1 [σ²]; a structured Σ gathers the T×T scatter,
+     * each group's m_i² products once.
+     */
     public static double[] moments(MixedModel model) {
         ModelData data = model.data();
         int p = data.p();
         int q = data.q();
+        boolean scalar = model.residual().isScalar();
         int t = data.occasions();
         double[] beta = ols(data);
-        double[][] sum = new double[t][t];
-        double[][] count = new double[t][t];
+        int tt = scalar ? 1 : t;
+        double[][] sum = new double[tt][tt];
+        double[][] count = new double[tt][tt];
+        double[] diagonal = scalar ? new double[t] : null;
+        double[] diagonalCount = scalar ? new double[t] : null;
         double total = 0;
         int n = 0;
         double[] zz = new double[q];
         for (Group g : data.groups()) {
             int m = g.size();
-            double[] r = new double[m];
+            double[] r = g.residual(beta);
             for (int j = 0; j < m; j++) {
-                double s = g.y()[j];
-                for (int c = 0; c < p; c++) {
-                    s -= g.x()[j * p + c] * beta[c];
-                }
-                r[j] = s;
+                double s = r[j];
                 total += s * s;
                 n++;
                 for (int a = 0; a < q; a++) {
@@ -48,6 +52,13 @@ public final class StartValues {
                 }
             }
             int[] o = g.occasion();
+            if (scalar) {
+                for (int j = 0; j < m; j++) {
+                    diagonal[o[j]] += r[j] * r[j];
+                    diagonalCount[o[j]] += 1;
+                }
+                continue;
+            }
             for (int j = 0; j < m; j++) {
                 for (int k = 0; k < m; k++) {
                     sum[o[j]][o[k]] += r[j] * r[k];
@@ -56,6 +67,17 @@ public final class StartValues {
             }
         }
         double variance = n > 0 ? Math.max(total / n, 1e-12) : 1;
+        if (scalar) {
+            // the mean over occasions of the per-occasion variances: the trace of the T×T scatter over T
+            double mean = 0;
+            for (int a = 0; a < t; a++) {
+                double v = diagonalCount[a] > 0 ? diagonal[a] / diagonalCount[a] : 0;
+                mean += v > 0 ? v : variance;
+            }
+            sum[0][0] = t > 0 ? mean / t : 0;
+            count[0][0] = 1;
+            t = tt;
+        }
         double share = q > 0 ? 0.5 : 1.0;
         double[][] cov = new double[t][t];
         for (int a = 0; a < t; a++) {
@@ -134,27 +156,11 @@ public final class StartValues {
         return out;
     }
 
-    /** Ordinary least squares β over all rows (X assumed of full column rank). */
+    /**
+     * Ordinary least squares β over all rows, from the QR factorisation of {@link WorkingDesign} (no cross-products
+     * of uncentred columns); zero when X is numerically rank-deficient.
+     */
     public static double[] ols(ModelData data) {
-        int p = data.p();
-        double[] xtx = new double[p * p];
-        double[] xty = new double[p];
-        for (Group g : data.groups()) {
-            double[] x = g.x();
-            for (int j = 0; j < g.size(); j++) {
-                for (int a = 0; a < p; a++) {
-                    double xa = x[j * p + a];
-                    xty[a] += xa * g.y()[j];
-                    for (int b = 0; b < p; b++) {
-                        xtx[a * p + b] += xa * x[j * p + b];
-                    }
-                }
-            }
-        }
-        if (!Cholesky.factor(xtx, p)) {
-            return new double[p];
-        }
-        Cholesky.solve(xtx, p, xty, 1);
-        return xty;
+        return WorkingDesign.of(data).leastSquares();
     }
 }

@@ -18,7 +18,8 @@ import org.lmm4j.model.ModelData;
 
 /**
  * The sufficient-statistics fast path for Σ = σ²I ({@link SufficientStatistics}) gives the same
- * profile, criterion, deviance and gradient as the generic group-by-group path through {@link GroupBlock}
+ * profile, criterion, deviance, gradient, Hessian, expected information and conditioning as the block path
+ * ({@link BlockPath})
  * — for unbalanced groups, rank-deficient Z_i (m_i &lt; q, repeated columns), singular and indefinite Ω.
  */
 class SufficientStatisticsProperties {
@@ -79,7 +80,22 @@ class SufficientStatisticsProperties {
                     worst = Math.min(worst, 1 / (inv[j * g.size() + j] * v[j * g.size() + j]));
                 }
             }
-            assertEquals(worst, fast.sufficientStatisticsHessian(theta, ga).worstConditioning(), 1e-7 * worst + 1e-12);
+            assertEquals(worst, fast.hessian(theta, ga).worstConditioning(), 1e-7 * worst + 1e-12);
+            // the Hessian and the expected information agree too (the same second-order sums on both paths)
+            CriterionHessian ha = fast.hessian(theta, ga);
+            CriterionHessian hb = slow.hessian(theta, gb);
+            assertEquals(hb.worstConditioning(), ha.worstConditioning(), 1e-7 * worst + 1e-12);
+            double[][] ia = fast.expectedInformation(theta, ga);
+            double[][] ib = slow.expectedInformation(theta, gb);
+            assertEquals(ib == null, ia == null);
+            for (int k = 0; k < theta.length; k++) {
+                for (int l = 0; l < theta.length; l++) {
+                    closeTo(hb.hessian()[k][l], ha.hessian()[k][l], hb.hessian());
+                    if (ia != null) {
+                        closeTo(ib[k][l], ia[k][l], ib);
+                    }
+                }
+            }
             close(gb.criterion(), ga.criterion());
             for (int k = 0; k < theta.length; k++) {
                 close(gb.theta()[k], ga.theta()[k]);
@@ -116,7 +132,7 @@ class SufficientStatisticsProperties {
             ProfiledDeviance fast = new ProfiledDeviance(new MixedModel(data, new Scalar(), new Free(), method), true);
             assertTrue(fast.hasSufficientStatistics());
             Gradient g = fast.gradient(theta);
-            double[][] h = fast.sufficientStatisticsHessian(theta, g).hessian();
+            double[][] h = fast.hessian(theta, g).hessian();
             for (int l = 0; l < theta.length; l++) {
                 double step = 1e-5 * Math.max(1, Math.abs(theta[l]));
                 double[] up = theta.clone();
@@ -133,6 +149,17 @@ class SufficientStatisticsProperties {
                 }
             }
         }
+    }
+
+    /** Within TOL of the largest entry of the matrix the value belongs to (second derivatives can be large). */
+    private static void closeTo(double expected, double actual, double[][] of) {
+        double scale = 1;
+        for (double[] row : of) {
+            for (double v : row) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        assertEquals(expected, actual, 1e-7 * scale);
     }
 
     private static void close(double expected, double actual) {

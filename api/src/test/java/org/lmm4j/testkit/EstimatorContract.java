@@ -251,21 +251,13 @@ public abstract class EstimatorContract {
         double c = Math.exp(4 * r.nextDouble() - 2) * (r.nextBoolean() ? 1 : -1);
         FitResult a = fitConverged(m.model());
         FitResult b = fitConverged(m.with(ModelTransforms.scaleResponse(m.data(), c)));
-        int n = m.data().observations();
-        int p = m.data().p();
-        double shift = 2 * (m.model().method() == Method.REML ? n - p : n) * Math.log(Math.abs(c));
-        assertEquals(a.criterion() + shift, b.criterion(),
-                devianceTolerance() * (1 + Math.abs(a.criterion()) + Math.abs(shift)),
-                "Δ̂(cy) − Δ̂(y) vs 2N log|c| (c = " + c + ")");
+        assertDevianceScaled(m, a, b, c, "Δ̂(cy) − Δ̂(y) vs 2N log|c| (c = " + c + ")");
         Statistics.label("boundary").collect(atBoundary(a) || atBoundary(b));
         if (atBoundary(a) || atBoundary(b)) {
             return; // a boundary fit is flat along the boundary: only the minimum is unique
         }
         double tol = parameterTolerance();
-        assertClose(Dense.scale(a.sigma(), c * c), b.sigma(), tol, "Σ̂(cy) vs c²Σ̂(y)");
-        if (a.omega() != null) {
-            assertClose(Dense.scale(a.omega(), c * c), b.omega(), tol, "Ω̂(cy) vs c²Ω̂(y)");
-        }
+        assertCovariancesScaled(a, b, c, "cy");
         double[] beta = a.fixedEffects().clone();
         for (int k = 0; k < beta.length; k++) {
             beta[k] *= c;
@@ -273,6 +265,58 @@ public abstract class EstimatorContract {
         double scale = Math.abs(c) * (1 + Dense.maxAbs(a.fixedEffects()));
         assertTrue(Dense.maxDifference(beta, b.fixedEffects()) <= tol * scale,
                 "β̂(cy) vs cβ̂(y): " + Arrays.toString(beta) + " vs " + Arrays.toString(b.fixedEffects()));
+    }
+
+    /**
+     * Awkward scales (docs/DESIGN.md §4, issue 15): fitting c(y + Xδ), with |Xδ| up to 10¹⁰ times the spread of y and c
+     * from 10⁻⁶ to 10⁶, gives Δ̂ + 2N log|c| (N − p for REML) within the deviance tolerance, and c²Σ̂, c²Ω̂,
+     * c(β̂ + δ) within the parameter tolerance (β̂'s with the floor of rounding the shifted data: a few ulps of δ).
+     */
+    @Property(tries = 25)
+    public void largeOffsetsAndScalesLeaveTheFitUnchanged(@ForAll("wellPosedModels") GeneratedModel m) {
+        Random r = new Random(m.seed() * 17 + 3);
+        double c = Math.pow(10, 12 * r.nextDouble() - 6) * (r.nextBoolean() ? 1 : -1);
+        double shift = Math.pow(10, 10 * r.nextDouble());
+        int p = m.data().p();
+        double sd = 0;
+        double mean = 0;
+        int n = m.data().observations();
+        for (Group g : m.data().groups()) {
+            for (double y : g.y()) {
+                mean += y / n;
+            }
+        }
+        double maxX = 0;
+        for (Group g : m.data().groups()) {
+            for (double y : g.y()) {
+                sd += (y - mean) * (y - mean) / Math.max(1, n - 1);
+            }
+            for (double x : g.x()) {
+                maxX = Math.max(maxX, Math.abs(x));
+            }
+        }
+        sd = sd > 0 ? Math.sqrt(sd) : 1;
+        double[] delta = new double[p];
+        for (int k = 0; k < p; k++) {
+            delta[k] = maxX > 0 ? shift * sd * r.nextGaussian() / maxX : 0;
+        }
+        FitResult a = fitConverged(m.model());
+        FitResult b = fitConverged(m.with(ModelTransforms.scaleResponse(ModelTransforms.shiftResponse(m.data(), delta), c)));
+        assertDevianceScaled(m, a, b, c, "Δ̂(c(y + Xδ)) − Δ̂(y) vs 2N log|c| (c = " + c + ", |Xδ| = " + shift + "·sd)");
+        if (atBoundary(a) || atBoundary(b)) {
+            return; // a boundary fit is flat along the boundary: only the minimum is unique
+        }
+        double tol = parameterTolerance();
+        assertCovariancesScaled(a, b, c, "c(y + Xδ)");
+        double[] back = b.fixedEffects().clone();
+        double floor = 0;
+        for (int k = 0; k < p; k++) {
+            back[k] = back[k] / c - delta[k];
+            floor = Math.max(floor, 8 * Math.ulp(Math.abs(delta[k])));
+        }
+        double scale = 1 + Dense.maxAbs(a.fixedEffects());
+        assertTrue(Dense.maxDifference(a.fixedEffects(), back) <= tol * scale + floor,
+                "β̂(c(y + Xδ))/c − δ vs β̂(y): " + Arrays.toString(back) + " vs " + Arrays.toString(a.fixedEffects()));
     }
 
     @Property
@@ -309,6 +353,24 @@ public abstract class EstimatorContract {
             double[] paper = Dense.times(Dense.transpose(shrink), diff);
             assertVectorClose(paper, fit.randomEffects()[i], 1e-7 * (1 + Dense.maxAbs(ols[i])),
                     "BLUP of " + groups.get(i).id() + ": general formula vs shrinkage formula");
+        }
+    }
+
+    /** Δ̂ of fit b is Δ̂ of fit a plus 2N log|c| (N − p for REML), within the deviance tolerance. */
+    private void assertDevianceScaled(GeneratedModel m, FitResult a, FitResult b, double c, String what) {
+        int n = m.data().observations();
+        int p = m.data().p();
+        double shift = 2 * (m.model().method() == Method.REML ? n - p : n) * Math.log(Math.abs(c));
+        assertEquals(a.criterion() + shift, b.criterion(),
+                devianceTolerance() * (1 + Math.abs(a.criterion()) + Math.abs(shift)), what);
+    }
+
+    /** Σ̂ and Ω̂ of fit b are c² times those of fit a, within the parameter tolerance. */
+    private void assertCovariancesScaled(FitResult a, FitResult b, double c, String transformed) {
+        double tol = parameterTolerance();
+        assertClose(Dense.scale(a.sigma(), c * c), b.sigma(), tol, "Σ̂(" + transformed + ") vs c²Σ̂(y)");
+        if (a.omega() != null) {
+            assertClose(Dense.scale(a.omega(), c * c), b.omega(), tol, "Ω̂(" + transformed + ") vs c²Ω̂(y)");
         }
     }
 

@@ -76,6 +76,13 @@ class ExpectedScatterTest {
         int m = g.size();
         int t = sigmaSum.length;
         double[][] sigma = c.sigma();
+        if (sigma.length == 1 && t > 1) {
+            // a scalar Σ is carried as the 1×1 [σ²] (ProfiledDeviance.covariances): σ²I over the T occasions
+            sigma = new double[t][t];
+            for (int k = 0; k < t; k++) {
+                sigma[k][k] = c.sigma()[0][0];
+            }
+        }
         double[][] omega = c.omega();
         double[][] z = new double[m][q];
         double[][] x = new double[m][p];
