@@ -69,11 +69,11 @@ public final class Boundary {
                 what = sigmaDegeneration(se);
             }
         }
-        if (what == null && vDegenerate) {
-            boolean omegaIndefinite = model.data().q() > 0
-                    && SymmetricEigen.of(c.omega()).values()[0] < 0;
-            what = "V_i of group " + worstGroup + " becomes singular"
-                    + (omegaIndefinite ? " as Ω turns indefinite (only V_i positive definite is required)" : "");
+        // with Ω positive semi-definite V_i = Z_iΩZ_i' + Σ_i ≥ Σ_i, so only a degenerating Σ can make V_i singular: a
+        // tiny 1 − R² in a long group with a regular Σ is the conditioning of a well-posed V_i, not a degeneration
+        if (what == null && vDegenerate && model.data().q() > 0 && SymmetricEigen.of(c.omega()).smallest() < 0) {
+            what = "V_i of group " + worstGroup + " becomes singular as Ω turns indefinite (only V_i positive "
+                    + "definite is required)";
         }
         if (what == null && absurdlyLow(criterion)) {
             what = "the deviance drops below −" + control.unboundedPerRow() + " per observation";

@@ -91,6 +91,9 @@ public final class Coordinates {
 
     /** True when S(θ) = Σ θ_k B_k with every B_k diagonal and non-negative (θ_k are variances). */
     private static boolean diagonalVariances(CovarianceStructure s, double[] theta0, int d) {
+        if (s.isScalar() && theta0.length == 1) {
+            return true; // σ²I: one variance, checked without building anything T×T over the occasions
+        }
         if (!s.isLinear() || theta0.length == 0) {
             return false;
         }

@@ -44,12 +44,13 @@ final class MStep {
         if (e.sigmaObservedOnly()) {
             double total = e.sigma()[0][0];
             double s2 = total / e.sigmaCount();
-            double old = model.residual().matrix(sigmaOld, t)[0][0];
+            // a scalar Σ = σ²I is read and written as its 1×1 [σ²]: nothing T×T over the occasions
+            double old = model.residual().matrix(sigmaOld, 1)[0][0];
             if (!(s2 > 0)) {
                 unbounded = true;
                 sigmaNew = sigmaOld;
             } else {
-                sigmaNew = model.residual().parameters(scaledIdentity(s2, t));
+                sigmaNew = model.residual().parameters(new double[][] {{s2}});
                 if (!(q1(s2, total, e.sigmaCount()) >= q1(old, total, e.sigmaCount()) - slack(old))) {
                     sigmaNew = sigmaOld;
                 }
@@ -118,13 +119,6 @@ final class MStep {
         return s2 > 0 ? -n * Math.log(s2) - s / s2 : Double.NEGATIVE_INFINITY;
     }
 
-    private static double[][] scaledIdentity(double v, int t) {
-        double[][] out = new double[t][t];
-        for (int i = 0; i < t; i++) {
-            out[i][i] = v;
-        }
-        return out;
-    }
 
     private static boolean allFinite(double[] a) {
         for (double v : a) {
