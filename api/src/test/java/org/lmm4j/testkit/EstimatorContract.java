@@ -370,7 +370,12 @@ public abstract class EstimatorContract {
         double tol = parameterTolerance();
         assertClose(Dense.scale(a.sigma(), c * c), b.sigma(), tol, "Σ̂(" + transformed + ") vs c²Σ̂(y)");
         if (a.omega() != null) {
-            assertClose(Dense.scale(a.omega(), c * c), b.omega(), tol, "Ω̂(" + transformed + ") vs c²Ω̂(y)");
+            // Ω enters V = ZΩZ' + Σ beside Σ: near the boundary (Ω̂ ≈ 0) it is determined only to within the
+            // tolerance of the residual scale, not of its own tiny size
+            double[][] expected = Dense.scale(a.omega(), c * c);
+            double scale = Math.max(Dense.maxAbs(expected), Dense.maxAbs(Dense.scale(a.sigma(), c * c)));
+            assertTrue(Dense.maxDifference(expected, b.omega()) <= tol * scale, "Ω̂(" + transformed + ") vs c²Ω̂(y): "
+                    + Arrays.deepToString(expected) + " vs " + Arrays.deepToString(b.omega()));
         }
     }
 
