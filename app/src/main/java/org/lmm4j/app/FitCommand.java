@@ -1,6 +1,8 @@
 package org.lmm4j.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Inject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.FitResult;
@@ -9,15 +11,21 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
+import org.lmm4j.app.timing.PhaseClock;
+import org.lmm4j.app.timing.Phases;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of DESIGN §3.
+ * lme4's {@code summary()}) or the JSON object of DESIGN §3. It times its phases (start-up, read,
+ * compile, fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
+ * {@code provenance.phases}.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -29,6 +37,11 @@ import picocli.CommandLine.Spec;
             "  lmm4j fit --data my.csv --formula \"y ~ t + (t | subj)\" --method REML \\",
             "            --estimator em --format json"})
 public final class FitCommand implements Callable<Integer> {
+
+    /** The last phase: building and writing the report. */
+    static final String OUTPUT = "output";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FitCommand.class);
 
     @Mixin
     ModelOptions options;
@@ -44,18 +57,30 @@ public final class FitCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        PhaseClock clock = PhaseClock.sinceProcessStart();
         DataTable table = options.table();
+        clock.end("read");
         MixedModel model = options.model(table, plugins);
+        clock.end("compile");
         FitResult result = plugins.estimator(options.estimatorName()).fit(model, options.fitOptions());
+        clock.end("fit");
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();
+        Phases phases;
         if (options.format() == OutputFormat.json) {
-            out.println(FitJson.toJson(result, context));
+            ObjectNode node = FitJson.toNode(result, context);
+            FitJson.addPhases(node, () -> clock.finish(OUTPUT));
+            FitJson.write(node, out);
+            out.println();
+            phases = clock.finish(OUTPUT);
         } else {
             out.print(FitText.format(result, context));
+            out.flush();
+            phases = clock.finish(OUTPUT);
         }
         out.flush();
+        LOG.debug("phases: {}", phases.text());
         return options.strict() && result.status() != FitStatus.CONVERGED ? Lmm4jCommand.EXIT_NOT_CONVERGED : 0;
     }
 }
