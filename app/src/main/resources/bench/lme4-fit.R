@@ -1,4 +1,4 @@
-# lme4's whole process on a file from `lmm4j simulate` (DESIGN §5): start R, read.csv, lmer with ML.
+# lme4's whole process on a file from `lmm4j simulate` (docs/DESIGN.md §5): start R, read.csv, lmer with ML.
 # The same model lmm4j's bench fits: y ~ t + (t | subj), Sigma = sigma^2 I, Omega free, REML = FALSE.
 #
 #   Rscript lme4-fit.R FILE.csv [FORMULA]

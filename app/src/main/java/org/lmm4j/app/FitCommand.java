@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of DESIGN §3. It times its phases (start-up, read,
+ * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. It times its phases (start-up, read,
  * compile, fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
  * {@code provenance.phases}.
  */

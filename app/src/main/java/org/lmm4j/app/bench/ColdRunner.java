@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.lmm4j.api.InputException;
 
 /**
- * Times whole processes on one data file, as a user waits for them (DESIGN §5): lmm4j's own
+ * Times whole processes on one data file, as a user waits for them (docs/DESIGN.md §5): lmm4j's own
  * {@code fit --format json} started as a child process (through the {@code ./lmm4j} launcher when
  * bench was started by it, so with its class-data archive and JVM flags; otherwise the same JVM and
  * class path as this one), and optionally any other command on the same file (lme4's
