@@ -349,6 +349,47 @@ public final class Boundary {
         return v;
     }
 
+    /**
+     * The release from a face where the KKT sign fails: θ with the covariance matrix S (Σ when {@code sigma}, else Ω)
+     * moved back inside along the null direction v, S → S + δvv', for δ = 10⁻² × scale, 10⁻³ × scale, …,
+     * 10⁻¹⁰ × scale, the first (largest) whose criterion is below {@code below}; points the structure cannot
+     * represent are skipped. Null when no δ lowers the criterion.
+     */
+    public double[] releaseAlong(double[] theta, boolean sigma, double[] v, double scale,
+                                 java.util.function.ToDoubleFunction<double[]> criterion, double below) {
+        org.lmm4j.api.CovarianceStructure structure = sigma ? model.residual() : model.randomEffects();
+        CovarianceMatrices c = deviance.covariances(theta);
+        double[][] s = sigma ? c.sigma() : c.omega();
+        int d = s.length;
+        int offset = sigma ? 0 : model.sigmaParameterCount();
+        for (int k = 2; k <= 10; k++) {
+            double delta = scale * Math.pow(10, -k);
+            double[][] moved = new double[d][d];
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    moved[a][b] = s[a][b] + delta * v[a] * v[b];
+                }
+            }
+            double[] part = structure.parameters(moved);
+            double[][] back = structure.matrix(part, d);
+            double err = 0;
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    err = Math.max(err, Math.abs(back[a][b] - moved[a][b]));
+                }
+            }
+            if (err > 1e-3 * delta) {
+                continue;
+            }
+            double[] out = theta.clone();
+            System.arraycopy(part, 0, out, offset, part.length);
+            if (criterion.applyAsDouble(out) < below) {
+                return out;
+            }
+        }
+        return null;
+    }
+
     private static double bilinear(double[] u, double[][] g, double[] v) {
         double s = 0;
         for (int i = 0; i < u.length; i++) {

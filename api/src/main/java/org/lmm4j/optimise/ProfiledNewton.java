@@ -315,32 +315,26 @@ public final class ProfiledNewton {
     }
 
     private Point release(Point pt, double[][] s, double[][] g, double residualScale, boolean sigma) {
-        int d = s.length;
         double top = Math.max(residualScale, org.lmm4j.linalg.SymmetricEigen.of(s).largest());
         double[] v = boundary.interiorDescent(s, g, top, tolerance(pt.f));
         if (v == null) {
             return null;
         }
-        for (double delta : new double[] {1e-2 * top, 1e-3 * top, 1e-4 * top}) {
-            double[][] moved = new double[d][d];
-            for (int a = 0; a < d; a++) {
-                for (int b = 0; b < d; b++) {
-                    moved[a][b] = s[a][b] + delta * v[a] * v[b];
-                }
-            }
-            double[] theta = pt.theta.clone();
-            double[] part = sigma ? model.residual().parameters(moved) : model.randomEffects().parameters(moved);
-            System.arraycopy(part, 0, theta, sigma ? 0 : model.sigmaParameterCount(), part.length);
-            double[] phi = coords.phi(theta);
-            double[] back = coords.theta(phi);
-            Gradient gr = gradient(back);
-            if (gr != null && gr.criterion() < pt.f) {
-                LOG.debug("newton: {} released from the boundary, criterion {} -> {}", sigma ? "Σ" : "Ω", pt.f,
-                        gr.criterion());
-                return point(phi, back, gr);
-            }
+        double[] theta = boundary.releaseAlong(pt.theta, sigma, v, top, x -> {
+            evaluations++;
+            return deviance.criterion(coords.theta(coords.phi(x)));
+        }, pt.f);
+        if (theta == null) {
+            return null;
         }
-        return null;
+        double[] phi = coords.phi(theta);
+        double[] back = coords.theta(phi);
+        Gradient gr = gradient(back);
+        if (gr == null) {
+            return null;
+        }
+        LOG.debug("newton: {} released from the boundary, criterion {} -> {}", sigma ? "Σ" : "Ω", pt.f, gr.criterion());
+        return point(phi, back, gr);
     }
 
     /**

@@ -7,6 +7,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.lmm4j.api.InputException;
 import org.lmm4j.data.DataTable;
+import org.lmm4j.data.NumberCells;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 import org.lmm4j.testkit.Dental;

@@ -6,7 +6,8 @@ import org.lmm4j.api.InputException;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.data.BundledData;
-import org.lmm4j.app.data.CsvTableReader;
+import org.lmm4j.io.CsvOptions;
+import org.lmm4j.io.CsvTableReader;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,11 @@ public final class ModelOptions {
                     + "'dental', or no --data at all, means the bundled Potthoff-Roy dental data "
                     + "(columns distance, age, Subject, Sex).")
     String data;
+
+    @Option(names = "--sep", paramLabel = "CHAR",
+            description = "Field separator of --data: ',', ';' (then decimal commas, as R's read.csv2), 'tab' or any "
+                    + "single character. Default: detected from the header line (comma, tab or semicolon).")
+    String sep;
 
     @Option(names = "--formula", paramLabel = "FORMULA",
             description = "lme4-style formula, e.g. \"distance ~ Sex*age + (age | Subject)\"; (terms || g) makes Ω "
@@ -91,7 +97,22 @@ public final class ModelOptions {
 
     /** The table to fit: the CSV file of --data, or the bundled dental data. */
     public DataTable table() {
-        return bundled() ? BundledData.dental() : CsvTableReader.read(Path.of(data));
+        return bundled() ? BundledData.dental()
+                : CsvTableReader.read(Path.of(data), CsvOptions.defaults().withSeparator(separator()));
+    }
+
+    /** The separator of --sep, or null to detect it. */
+    private Character separator() {
+        if (sep == null) {
+            return null;
+        }
+        if (sep.equalsIgnoreCase("tab") || sep.equals("\\t") || sep.equals("\t")) {
+            return '\t';
+        }
+        if (sep.length() != 1 || sep.equals("\"") || sep.equals("\n") || sep.equals("\r")) {
+            throw new InputException("--sep must be one character (',', ';', '|' ...) or 'tab' (got '" + sep + "')");
+        }
+        return sep.charAt(0);
     }
 
     /** The formula: --formula, or with the bundled data the paper's mixed gender model. */

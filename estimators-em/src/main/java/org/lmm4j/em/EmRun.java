@@ -399,24 +399,16 @@ final class EmRun {
         if (v == null) {
             return null;
         }
-        double[][] omega = deviance.covariances(cur.theta()).omega();
         double slack = 1e-9 * Math.max(1, Math.abs(cur.criterion()));
-        double[] sigmaTheta = deviance.sigmaTheta(cur.theta());
-        for (double eps = omegaScale0; eps > omegaScale0 * 1e-10; eps /= 4) {
-            double[][] moved = Matrices.copy(omega);
-            for (int i = 0; i < q; i++) {
-                for (int j = 0; j < q; j++) {
-                    moved[i][j] += eps * v[i] * v[j];
-                }
-            }
-            double[] theta = representable(moved, sigmaTheta);
-            if (theta != null && map.criterion(theta) < cur.criterion() - slack) {
-                LOG.debug("EM leaves the boundary along a null direction of Ω, step {}", eps);
-                omegaHistory.clear();
-                return map.at(theta);
-            }
+        double[] theta = boundary.releaseAlong(cur.theta(), false, v, omegaScale0 * 100,
+                x -> deviance.isAdmissible(x, true) ? map.criterion(x) : Double.POSITIVE_INFINITY,
+                cur.criterion() - slack);
+        if (theta == null) {
+            return null;
         }
-        return null;
+        LOG.debug("EM leaves the boundary along a null direction of Ω");
+        omegaHistory.clear();
+        return map.at(theta);
     }
 
     /** The KKT check of {@link Boundary} on Ω at p, with EM's gradient. */

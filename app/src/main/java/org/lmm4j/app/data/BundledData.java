@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.lmm4j.data.DataTable;
+import org.lmm4j.io.CsvTableReader;
 
 /**
  * The data sets shipped inside lmm4j. {@link #dental()} is the Potthoff–Roy dental growth data the

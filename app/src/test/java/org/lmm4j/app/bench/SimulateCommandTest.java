@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lmm4j.api.InputException;
-import org.lmm4j.app.data.CsvTableReader;
+import org.lmm4j.io.CsvTableReader;
 import org.lmm4j.data.DataTable;
 import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.ModelCompiler;

@@ -1,4 +1,4 @@
-package org.lmm4j.app.data;
+package org.lmm4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,13 +54,5 @@ class CsvTableReaderTest {
     void duplicateColumnNames() {
         InputException e = assertThrows(InputException.class, () -> read("a,b,a\n1,2,3\n"));
         assertTrue(e.getMessage().contains("'a' appears twice"), e.getMessage());
-    }
-
-    @Test
-    void bundledDentalData() {
-        DataTable t = BundledData.dental();
-        assertEquals(List.of("distance", "age", "Subject", "Sex"), t.names());
-        assertEquals(108, t.rows());
-        assertEquals("M01", t.column("Subject")[0]);
     }
 }
