@@ -33,6 +33,72 @@ public record FitResult(FitStatus status, String reason, Method method, String e
     public FitResult {
         warnings = List.copyOf(warnings);
         provenance = Map.copyOf(provenance);
+        fixedNames = List.copyOf(fixedNames);
+        occasionLabels = List.copyOf(occasionLabels);
+        randomNames = List.copyOf(randomNames);
+        groupIds = List.copyOf(groupIds);
+        fixedEffects = fixedEffects.clone();
+        standardErrors = standardErrors.clone();
+        covFixedEffects = copy(covFixedEffects);
+        sigma = copy(sigma);
+        omega = copy(omega);
+        randomEffects = copy(randomEffects);
+        theta = theta.clone();
+    }
+
+    // a result is a value: every array goes out as a copy, so a caller cannot change it in place
+
+    /** β̂ (a copy). */
+    @Override
+    public double[] fixedEffects() {
+        return fixedEffects.clone();
+    }
+
+    /** Standard errors of β̂ (a copy). */
+    @Override
+    public double[] standardErrors() {
+        return standardErrors.clone();
+    }
+
+    /** (Σ X_i'V_i⁻¹X_i)⁻¹ (a copy). */
+    @Override
+    public double[][] covFixedEffects() {
+        return copy(covFixedEffects);
+    }
+
+    /** Σ̂ (a copy). */
+    @Override
+    public double[][] sigma() {
+        return copy(sigma);
+    }
+
+    /** Ω̂ (a copy), or null without random effects. */
+    @Override
+    public double[][] omega() {
+        return copy(omega);
+    }
+
+    /** BLUPs per group (a copy). */
+    @Override
+    public double[][] randomEffects() {
+        return copy(randomEffects);
+    }
+
+    /** θ̂ (a copy). */
+    @Override
+    public double[] theta() {
+        return theta.clone();
+    }
+
+    private static double[][] copy(double[][] a) {
+        if (a == null) {
+            return null;
+        }
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] == null ? null : a[i].clone();
+        }
+        return out;
     }
 
     /** Iterations the estimator's own algorithm took. */

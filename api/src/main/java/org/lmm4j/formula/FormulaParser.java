@@ -43,6 +43,11 @@ final class FormulaParser {
     private final List<Variable> variables = new ArrayList<>();
     private final Map<String, Integer> positions = new LinkedHashMap<>();
     private RandomTerm random;
+    /** Parentheses open around the atom being parsed; bounded so that the recursive descent cannot overflow the stack. */
+    private int depth;
+
+    /** The deepest nesting of parentheses accepted, far beyond any real formula. */
+    static final int MAX_DEPTH = 200;
 
     FormulaParser(String text) {
         this.text = text == null ? "" : text;
@@ -228,10 +233,15 @@ final class FormulaParser {
                 return List.of(single(new Variable(t.text, false), t.pos));
             }
             case LPAREN -> {
+                if (depth == MAX_DEPTH) {
+                    throw error(t.pos, "parentheses nested more than " + MAX_DEPTH + " deep");
+                }
                 if (isRandomTerm(at - 1)) {
                     throw error(t.pos, "a random term cannot be part of a product or interaction");
                 }
+                depth++;
                 Sum inner = parseSum(Context.NESTED);
+                depth--;
                 Token close = next();
                 if (close.kind == Kind.END) {
                     throw error(t.pos, "unbalanced parenthesis");

@@ -1,10 +1,6 @@
 package org.lmm4j.likelihood;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,28 +81,35 @@ public final class FitAssembler {
                 theta.clone(), singular, warnings, s, provenance);
     }
 
-    /** SHA-256 of the model data (y, X, Z, occasions, group sizes), first 16 hex digits. */
+    /**
+     * A fingerprint of the model data (y, X, Z, occasions, group sizes): a 64-bit multiply–xorshift hash of their bits
+     * (the splitmix64 finaliser), 16 hex digits. Non-cryptographic and one cheap pass; the same data give the same
+     * fingerprint on every machine. (The bytes of a file read by lmm4j-io have their own xxHash64, computed while
+     * reading.)
+     */
     public static String fingerprint(ModelData data) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(8);
-            for (Group g : data.groups()) {
-                for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
-                    for (double v : a) {
-                        buf.clear();
-                        buf.putDouble(v);
-                        md.update(buf.array());
-                    }
-                }
-                for (int t : g.occasion()) {
-                    buf.clear();
-                    buf.putLong(t);
-                    md.update(buf.array());
+        long h = 0x243F6A8885A308D3L;
+        for (Group g : data.groups()) {
+            h = mix(h, g.size());
+            for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
+                for (double v : a) {
+                    h = mix(h, Double.doubleToLongBits(v));
                 }
             }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            for (int t : g.occasion()) {
+                h = mix(h, t);
+            }
         }
+        return String.format("%016x", finish(h));
+    }
+
+    private static long mix(long h, long v) {
+        return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    }
+
+    private static long finish(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

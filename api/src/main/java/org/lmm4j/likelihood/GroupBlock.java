@@ -104,19 +104,8 @@ public final class GroupBlock {
         return Cholesky.inverse(l, m);
     }
 
-    /** The residual r_i = y_i − X_iβ. */
+    /** The residual r_i = y_i − X_iβ ({@link Group#residual}). */
     public double[] residual(double[] beta) {
-        double[] y = group.y();
-        double[] x = group.x();
-        int p = beta.length;
-        double[] r = new double[m];
-        for (int j = 0; j < m; j++) {
-            double s = y[j];
-            for (int c = 0; c < p; c++) {
-                s -= x[j * p + c] * beta[c];
-            }
-            r[j] = s;
-        }
-        return r;
+        return group.residual(beta);
     }
 }

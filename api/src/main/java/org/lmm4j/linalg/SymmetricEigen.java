@@ -16,6 +16,14 @@ import org.ojalgo.matrix.store.R064Store;
  */
 public record SymmetricEigen(double[] values, double[][] vectors) {
 
+    static {
+        // ojAlgo prints a hardware-profile notice on standard output the first time it is used on a machine it does
+        // not know, which would corrupt a library user's output; its documented switch turns it off
+        if (System.getProperty("shut.up.ojAlgo") == null) {
+            System.setProperty("shut.up.ojAlgo", "true");
+        }
+    }
+
     /** The decomposition of the symmetric part (A + A')/2 of a square matrix. */
     public static SymmetricEigen of(double[][] a) {
         int n = a.length;

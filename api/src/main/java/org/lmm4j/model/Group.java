@@ -33,4 +33,19 @@ public record Group(String id, double[] y, double[] x, double[] z, int[] occasio
     public double z(int row, int col, int q) {
         return z[row * q + col];
     }
+
+    /** The residual r_i = y_i − X_iβ. */
+    public double[] residual(double[] beta) {
+        int m = y.length;
+        int p = beta.length;
+        double[] r = new double[m];
+        for (int j = 0; j < m; j++) {
+            double s = y[j];
+            for (int c = 0; c < p; c++) {
+                s -= x[j * p + c] * beta[c];
+            }
+            r[j] = s;
+        }
+        return r;
+    }
 }

@@ -14,6 +14,8 @@ import org.lmm4j.api.InputException;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.Numbers;
+import org.lmm4j.app.output.PhaseProgress;
+import org.lmm4j.app.output.TextTable;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,9 +68,14 @@ public final class CompareCommand implements Callable<Integer> {
                 estimators.add(plugins.estimator(name.trim()));
             }
         }
-        DataTable table = options.table();
-        MixedModel model = options.model(table, plugins);
-        EstimatorComparison c = EstimatorComparison.run(model, estimators, options.fitOptions());
+        DataTable table;
+        EstimatorComparison c;
+        try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j compare")) {
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress);
+            table = loaded.table();
+            progress.phase("fitting with " + estimators.size() + " estimators");
+            c = EstimatorComparison.run(loaded.model(), estimators, progress.reporting(options.fitOptions()));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {
             out.println(FitJson.write(json(c, table.source())));
@@ -92,19 +99,27 @@ public final class CompareCommand implements Callable<Integer> {
         for (EstimatorComparison.Row r : c.rows()) {
             w = Math.max(w, r.estimator().length());
         }
-        String fmt = "%-" + (w + 2) + "s%-15s%14s%14s%12s%9s%13s%12s  %s%n";
-        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "finish",
-                "evaluations", "time (ms)", "reason"));
+        List<String> deviances = new ArrayList<>(List.of("deviance"));
+        List<String> logLiks = new ArrayList<>(List.of("-2 logLik"));
         for (EstimatorComparison.Row row : c.rows()) {
             FitResult r = row.result();
-            s.append(String.format(fmt, row.estimator(), row.status(),
-                    r == null ? "-" : Numbers.fixed(r.criterion(), 6),
-                    r == null ? "-" : Numbers.fixed(r.minus2LogLik(), 6),
+            deviances.add(r == null ? "-" : Numbers.fixed(r.criterion(), 6));
+            logLiks.add(r == null ? "-" : Numbers.fixed(r.minus2LogLik(), 6));
+        }
+        String fmt = "%-" + (w + 2) + "s%-15s%" + TextTable.width(14, deviances) + "s%" + TextTable.width(14, logLiks)
+                + "s%12s%9s%13s%12s  %s%n";
+        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "finish",
+                "evaluations", "time (ms)", "reason"));
+        int k = 1;
+        for (EstimatorComparison.Row row : c.rows()) {
+            FitResult r = row.result();
+            s.append(String.format(fmt, row.estimator(), row.status(), deviances.get(k), logLiks.get(k),
                     r == null ? "-" : Integer.toString(r.iterations()),
                     r == null ? "-" : Integer.toString(r.finishIterations()),
                     r == null ? "-" : Long.toString(r.evaluations()),
                     Numbers.fixed(r == null ? row.wallMillis() : r.elapsedMillis(), 1),
                     row.reason() == null ? "" : row.reason()));
+            k++;
         }
         s.append("(iterations: the estimator's own; finish: Newton steps after it, --finish none to leave them out)\n\n");
         int n = c.converged().size();

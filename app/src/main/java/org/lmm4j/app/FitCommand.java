@@ -11,6 +11,7 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
+import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.app.timing.PhaseClock;
 import org.lmm4j.app.timing.Phases;
 import org.lmm4j.data.DataTable;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. It times its phases (start-up, read,
- * compile, fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
+ * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. Reading, compiling and fitting that take long
+ * show their progress on standard error ({@link PhaseProgress}). It times its phases (start-up, read, compile,
+ * fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
  * {@code provenance.phases}.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
@@ -59,11 +61,16 @@ public final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PhaseClock clock = PhaseClock.sinceProcessStart();
-        DataTable table = options.table();
-        clock.end("read");
-        MixedModel model = options.model(table, plugins);
-        clock.end("compile");
-        FitResult result = plugins.estimator(options.estimatorName()).fit(model, options.fitOptions());
+        DataTable table;
+        MixedModel model;
+        FitResult result;
+        try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock);
+            table = loaded.table();
+            model = loaded.model();
+            progress.phase("fitting");
+            result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
+        }
         clock.end("fit");
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();

@@ -3,6 +3,10 @@ package org.lmm4j.app;
 import ch.qos.logback.classic.LoggerContext;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,6 +18,9 @@ import org.lmm4j.api.InputException;
 import org.lmm4j.app.bench.BenchCommand;
 import org.lmm4j.app.bench.SimulateCommand;
 import org.lmm4j.app.logging.LogbackConfigurator;
+import org.lmm4j.app.output.CheckedOutputStream;
+import org.lmm4j.app.output.HeapAdvice;
+import org.lmm4j.app.output.WriteFailure;
 import org.lmm4j.app.paper.PaperCommand;
 import org.lmm4j.likelihood.Version;
 import org.slf4j.ILoggerFactory;
@@ -31,8 +38,8 @@ import picocli.CommandLine.Spec;
  * simulate, whose instances come from Guice (see {@link Lmm4jModule}, {@link GuiceFactory}).
  *
  * <p>Exit status: 0 success; 2 bad input (one line on stderr, never a stack trace); 3 a fit that did
- * not converge under {@code --strict}; 1 an unexpected internal error (one line; {@code --verbose}
- * adds the stack trace). {@code --verbose} also raises lmm4j's logging to DEBUG, which shows the
+ * not converge under {@code --strict}; 1 an unexpected internal error, a write that failed (a full disk) or
+ * the heap running out (one line; {@code --verbose} adds the stack trace). {@code --verbose} also raises lmm4j's logging to DEBUG, which shows the
  * estimators' iterations.
  */
 @Command(name = "lmm4j", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
@@ -69,15 +76,22 @@ public final class Lmm4jCommand implements Callable<Integer> {
         return EXIT_OK;
     }
 
-    /** Runs the command line with the process's standard streams; returns the exit status. */
+    /**
+     * Runs the command line with the process's standard streams; returns the exit status. Standard output is
+     * written through its file descriptor, not {@link System#out}, whose PrintStream would hide a failed write.
+     */
     public static int run(String[] args) {
-        return run(args, System.out, System.err);
+        return run(args, new FileOutputStream(FileDescriptor.out), System.err);
     }
 
-    /** Runs the command line writing to {@code out} and {@code err}; returns the exit status. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs the command line writing to {@code out} and {@code err}; returns the exit status. A write to
+     * {@code out} that fails (a full disk, a closed pipe) makes the status 1, with one line on {@code err}.
+     */
+    public static int run(String[] args, OutputStream out, PrintStream err) {
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        CheckedOutputStream checkedOut = new CheckedOutputStream(out);
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(checkedOut, StandardCharsets.UTF_8), true);
         quietOjAlgo();
         cheapStart();
         List<String> argList = Arrays.asList(args);
@@ -120,6 +134,11 @@ public final class Lmm4jCommand implements Callable<Integer> {
                 e.println(name + ": " + oneLine(input));
                 return EXIT_INPUT;
             }
+            WriteFailure write = find(ex, WriteFailure.class);
+            if (write != null) {
+                e.println(name + ": " + oneLine(write));
+                return EXIT_INTERNAL;
+            }
             boolean v = isVerbose(parseResult);
             e.println(name + ": internal error: " + oneLine(ex)
                     + (v ? "" : " (run again with --verbose for the stack trace)"));
@@ -129,9 +148,22 @@ public final class Lmm4jCommand implements Callable<Integer> {
             return EXIT_INTERNAL;
         });
         try {
-            return cl.execute(args);
+            int exit = cl.execute(args);
+            outWriter.flush();
+            IOException failed = checkedOut.failure();
+            if (failed != null) {
+                errWriter.println("lmm4j: cannot write to standard output: " + WriteFailure.reason(failed));
+                return EXIT_INTERNAL;
+            }
+            return exit;
+        } catch (OutOfMemoryError e) {
+            errWriter.println("lmm4j: " + HeapAdvice.message(e, Runtime.getRuntime().maxMemory()));
+            if (verbose) {
+                e.printStackTrace(errWriter);
+            }
+            return EXIT_INTERNAL;
         } catch (Error e) {
-            // out of memory, a broken class path: still one line, the stack trace only on request
+            // a broken class path, a stack overflow: still one line, the stack trace only on request
             errWriter.println("lmm4j: internal error: " + e.getClass().getSimpleName() + ": " + oneLine(e)
                     + (verbose ? "" : " (run again with --verbose for the stack trace)"));
             if (verbose) {

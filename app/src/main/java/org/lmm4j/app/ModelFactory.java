@@ -58,6 +58,7 @@ public final class ModelFactory {
                     + "each group (1..{}), which is right only when every group lists its occasions in the same order "
                     + "without gaps", sigma.name(), data.occasions());
         }
+        StructuredSigmaBudget.check(data, sigma, Runtime.getRuntime().maxMemory());
         return new MixedModel(data, sigma, omega, method == null ? Method.ML : method);
     }
 

@@ -62,21 +62,11 @@ final class ScatterStep {
     ThetaUpdate step(double[] beta, double[] theta, double current) {
         ModelData data = model.data();
         int t = data.occasions();
-        int p = data.p();
         double[][] scatter = new double[t][t];
         for (Group g : data.groups()) {
-            double[] y = g.y();
-            double[] x = g.x();
             int[] o = g.occasion();
             int m = g.size();
-            double[] r = new double[m];
-            for (int j = 0; j < m; j++) {
-                double s = y[j];
-                for (int c = 0; c < p; c++) {
-                    s -= x[j * p + c] * beta[c];
-                }
-                r[j] = s;
-            }
+            double[] r = g.residual(beta);
             for (int j = 0; j < m; j++) {
                 double[] row = scatter[o[j]];
                 for (int l = 0; l < m; l++) {

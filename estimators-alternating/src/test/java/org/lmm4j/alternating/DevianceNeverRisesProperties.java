@@ -38,7 +38,8 @@ class DevianceNeverRisesProperties {
                                                   @ForAll boolean reml) {
         MixedModel model = generated(seed, n, t, q, missing, structure, reml);
         double start = new ProfiledDeviance(model).criterion(StartValues.moments(model));
-        FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults().withMaxIterations(200));
+        FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults().withMaxIterations(200)
+                    .withControl(org.lmm4j.api.Control.defaults().withMultiStart(false)));
         assertNotEquals(FitStatus.FAILED, r.status(), r.reason());
         List<IterationRecord> trace = r.trace();
         double previous = start;

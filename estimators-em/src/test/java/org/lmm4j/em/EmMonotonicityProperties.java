@@ -48,7 +48,8 @@ class EmMonotonicityProperties {
         double start = new ProfiledDeviance(model).criterion(StartValues.moments(model));
         for (boolean accelerate : new boolean[] {false, true}) {
             FitResult r = new EmEstimator().fit(model,
-                    FitOptions.defaults().withAccelerate(accelerate).withMaxIterations(60));
+                    FitOptions.defaults().withAccelerate(accelerate).withMaxIterations(60)
+                    .withControl(org.lmm4j.api.Control.defaults().withMultiStart(false)));
             assertNotEquals(FitStatus.FAILED, r.status(), r.reason());
             Statistics.collect(accelerate ? "SQUAREM" : "plain", r.status());
             double before = start;

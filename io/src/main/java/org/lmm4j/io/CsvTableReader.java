@@ -243,6 +243,9 @@ public final class CsvTableReader {
             return new Outcome(h, 0, null, new Malformed(z.line, ZERO_BYTE), null, false);
         } catch (CsvParseException | UncheckedIOException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof VirtualMachineError vm) {
+                throw vm; // out of memory is not bad input: the command line says how to give Java more heap
+            }
             if (cause instanceof ColumnarHandler.Ragged r) {
                 return headerError(h, header, source, new Outcome(h, 0, r, null, false));
             }

@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintStream;
 import org.lmm4j.app.output.ProgressBar;
+import org.lmm4j.app.output.WriteFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,12 +136,11 @@ public final class BenchCommand implements Callable<Integer> {
                 compareLme4 ? "Rscript lme4-fit.R {file}" : compare);
         out.print("json".equals(format) ? report.json() + System.lineSeparator() : report.text());
         out.flush();
+        if (out.checkError()) { // a PrintStream swallows the failure of a full disk or a closed pipe
+            throw new WriteFailure("standard output", new java.io.IOException("write error"));
+        }
         if (plot != null) {
-            try {
-                BenchPlot.writePng(rows, plot);
-            } catch (IOException e) {
-                throw new InputException("cannot write " + plot + ": " + e.getMessage());
-            }
+            BenchPlot.writePng(rows, plot);
             err.println("wrote " + plot);
         }
         return 0;

@@ -1,6 +1,5 @@
 package org.lmm4j.app.bench;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -15,6 +14,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.lmm4j.app.output.OutputFiles;
 
 /**
  * The bench plot: median fit time (ms) against the number of rows, both axes logarithmic, one line
@@ -47,11 +47,15 @@ public final class BenchPlot {
         return new JFreeChart("lmm4j bench: " + BenchReport.MODEL, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }
 
-    /** Writes the chart as an 900×600 PNG. */
-    public static void writePng(List<BenchRow> rows, Path file) throws IOException {
+    /**
+     * Writes the chart as an 900×600 PNG, atomically ({@link OutputFiles}: exit status 2 for a folder that cannot
+     * be written to, 1 for a write that fails part way).
+     */
+    public static void writePng(List<BenchRow> rows, Path file) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        ChartUtils.saveChartAsPNG(file.toFile(), chart(rows), 900, 600);
+        JFreeChart chart = chart(rows);
+        OutputFiles.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, 900, 600));
     }
 }

@@ -1,23 +1,28 @@
 package org.lmm4j.app.bench;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.InputException;
+import org.lmm4j.app.output.OutputFiles;
+import org.lmm4j.app.output.WriteFailure;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j simulate}: writes data from a known random intercept and slope model
  * (y = β0 + β1 t + b0 + b1 t + e, see {@link Simulator}) as CSV with columns {@code subj, t, y},
  * the input {@code lmm4j fit --formula "y ~ t + (t | subj)"} reads. The file is streamed, so a
- * million rows take about a second.
+ * million rows take about a second, to a temporary name that is renamed into place at the end
+ * ({@link OutputFiles}): a full disk leaves no truncated CSV behind.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Write CSV data (subj,t,y) from a random intercept and slope model y = b0 + b1 t + u0 + u1 t + e.")
@@ -48,6 +53,9 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "random-effects covariance var(intercept),cov,var(slope) (default 4,0.3,0.25)")
     double[] omega;
 
+    @Spec
+    CommandSpec commandSpec;
+
     private final PrintStream err;
 
     /** The command writing its one-line summary to standard error. */
@@ -77,27 +85,30 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         Simulator simulator = new Simulator(spec());
         long start = System.nanoTime();
-        long rows;
-        try {
-            if ("-".equals(out)) {
-                Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-                rows = simulator.writeCsv(w);
-                w.flush();
-            } else {
-                Path path = Path.of(out);
-                try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
-                    rows = simulator.writeCsv(w);
-                }
+        long[] rows = new long[1];
+        if ("-".equals(out)) {
+            PrintWriter w = commandSpec.commandLine().getOut();
+            try {
+                rows[0] = simulator.writeCsv(w);
+            } catch (IOException e) {
+                throw new WriteFailure("standard output", e); // a PrintWriter does not throw; kept for the signature
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InputException("cannot write " + out + ": its directory does not exist");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new InputException("cannot write " + out + ": permission denied");
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw new InputException("cannot write " + out + ": " + e.getMessage());
+            w.flush(); // a failure here is found by the command line, which exits 1 (CheckedOutputStream)
+        } else {
+            Path path;
+            try {
+                path = Path.of(out);
+            } catch (InvalidPathException e) {
+                throw new InputException("cannot write " + out + ": " + e.getMessage());
+            }
+            OutputFiles.write(path, o -> {
+                Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
+                rows[0] = simulator.writeCsv(w);
+                w.flush();
+            });
         }
-        err.printf("wrote %d rows (%d subjects x %d occasions, seed %d) to %s in %.0f ms%n", rows, subjects, occasions,
-                seed, "-".equals(out) ? "standard output" : out, (System.nanoTime() - start) / 1e6);
+        err.printf("wrote %d rows (%d subjects x %d occasions, seed %d) to %s in %.0f ms%n", rows[0], subjects,
+                occasions, seed, "-".equals(out) ? "standard output" : out, (System.nanoTime() - start) / 1e6);
         return 0;
     }
 }

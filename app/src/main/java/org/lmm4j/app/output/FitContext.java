@@ -6,7 +6,7 @@ import org.lmm4j.model.ModelData;
 /**
  * What a fit report says about the model besides the {@link org.lmm4j.api.FitResult} itself: the
  * formula as typed, where the data came from, the grouping factor, how many rows were dropped for
- * missing values and the compiler's notes (reference levels of factors).
+ * missing values and the notes (reference levels of factors, covariates to centre).
  *
  * @param formula      the model formula, or null when the model was built without one
  * @param data         the data source (file name, or the bundled data set), or null
@@ -20,9 +20,14 @@ public record FitContext(String formula, String data, String grouping, int dropp
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
-    /** The context of a model compiled from {@code formula} on the data named {@code data}. */
+    /**
+     * The context of a model compiled from {@code formula} on the data named {@code data}; the notes are the
+     * compiler's and {@link DesignAdvice}'s (covariates to centre).
+     */
     public static FitContext of(String formula, String data, ModelData model) {
-        return new FitContext(formula, data, model.grouping(), model.droppedRows(), model.notes());
+        List<String> notes = new java.util.ArrayList<>(model.notes());
+        notes.addAll(DesignAdvice.notes(model));
+        return new FitContext(formula, data, model.grouping(), model.droppedRows(), notes);
     }
 
     /** A model built without a formula (e.g. simulated data); only its frame is known. */

@@ -10,7 +10,7 @@ import org.lmm4j.api.Method;
  * fit ended and why, the paper's deviance Δ = Σ_i [log det V_i + r_i'V_i⁻¹r_i] beside −2 log L = Δ + N log 2π
  * (REML: Δ_R and −2 log L_R), log L, AIC, BIC, the data sizes, the fixed effects with standard errors
  * and t values, Ω as variances, standard deviations and correlations, Σ by occasion (σ² alone when
- * Σ = σ²I), the work done and the warnings.
+ * Σ = σ²I), the work done and the warnings. Every column is as wide as its content ({@link TextTable}).
  */
 public final class FitText {
 
@@ -40,12 +40,14 @@ public final class FitText {
         String[] head = {reml ? "REML crit" : "deviance", reml ? "-2 logLik_R" : "-2 logLik", "logLik", "AIC", "BIC", "params"};
         String[] vals = {Numbers.fixed(r.criterion(), 4), Numbers.fixed(r.minus2LogLik(), 4), Numbers.fixed(r.logLik(), 4),
             Numbers.fixed(r.aic(), 4), Numbers.fixed(r.bic(), 4), Integer.toString(r.parameters())};
+        int[] widths = new int[head.length];
         for (int i = 0; i < head.length; i++) {
-            s.append(String.format("%13s", head[i]));
+            widths[i] = TextTable.width(13, List.of(head[i], vals[i]));
+            s.append(TextTable.right(head[i], widths[i]));
         }
         s.append('\n');
-        for (String v : vals) {
-            s.append(String.format("%13s", v));
+        for (int i = 0; i < vals.length; i++) {
+            s.append(TextTable.right(vals[i], widths[i]));
         }
         s.append('\n');
         s.append(reml
@@ -79,13 +81,23 @@ public final class FitText {
 
         s.append("Fixed effects:\n");
         int w = width("", r.fixedNames());
-        s.append(pad("", w)).append(String.format("%13s%13s%10s%n", "Estimate", "Std. Error", "t value"));
-        for (int i = 0; i < r.fixedNames().size(); i++) {
+        int p = r.fixedNames().size();
+        List<String> estimates = new java.util.ArrayList<>(List.of("Estimate"));
+        List<String> errors = new java.util.ArrayList<>(List.of("Std. Error"));
+        List<String> ts = new java.util.ArrayList<>(List.of("t value"));
+        for (int i = 0; i < p; i++) {
             double b = r.fixedEffects()[i];
             double se = r.standardErrors()[i];
-            s.append(pad(r.fixedNames().get(i), w))
-                    .append(String.format("%13s%13s%10s%n", Numbers.significant(b, 6), Numbers.significant(se, 5),
-                            Numbers.fixed(b / se, 2)));
+            estimates.add(Numbers.significant(b, 6));
+            errors.add(Numbers.significant(se, 5));
+            ts.add(Numbers.fixed(b / se, 2));
+        }
+        int we = TextTable.width(13, estimates);
+        int ws = TextTable.width(13, errors);
+        int wt = TextTable.width(10, ts);
+        for (int i = 0; i <= p; i++) {
+            s.append(pad(i == 0 ? "" : r.fixedNames().get(i - 1), w)).append(TextTable.right(estimates.get(i), we))
+                    .append(TextTable.right(errors.get(i), ws)).append(TextTable.right(ts.get(i), wt)).append('\n');
         }
         s.append('\n');
 
@@ -114,16 +126,23 @@ public final class FitText {
     static void covarianceTable(StringBuilder s, String title, List<String> labels, double[][] m) {
         double[][] r = CovarianceReport.correlations(m);
         int w = width(title, labels);
-        s.append(' ').append(pad(title, w)).append(String.format("%12s%12s", "Variance", "Std.Dev."));
+        List<String> variances = new java.util.ArrayList<>();
+        List<String> sds = new java.util.ArrayList<>();
+        for (int j = 0; j < m.length; j++) {
+            variances.add(Numbers.significant(m[j][j], 5));
+            sds.add(Numbers.significant(Math.sqrt(m[j][j]), 5));
+        }
+        int wv = TextTable.width(12, variances);
+        int wd = TextTable.width(12, sds);
+        s.append(' ').append(pad(title, w)).append(TextTable.right("Variance", wv)).append(TextTable.right("Std.Dev.", wd));
         if (m.length > 1) {
             s.append("  Corr");
         }
         s.append('\n');
         for (int j = 0; j < m.length; j++) {
             String label = j < labels.size() ? labels.get(j) : Integer.toString(j + 1);
-            s.append(' ').append(pad(label, w))
-                    .append(String.format("%12s%12s", Numbers.significant(m[j][j], 5),
-                            Numbers.significant(Math.sqrt(m[j][j]), 5)));
+            s.append(' ').append(pad(label, w)).append(TextTable.right(variances.get(j), wv))
+                    .append(TextTable.right(sds.get(j), wd));
             if (j > 0) {
                 s.append(' ');
             }

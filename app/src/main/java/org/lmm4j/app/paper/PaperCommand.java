@@ -1,9 +1,7 @@
 package org.lmm4j.app.paper;
 
 import com.google.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +9,7 @@ import org.lmm4j.app.OutputFormat;
 import org.lmm4j.app.Plugins;
 import org.lmm4j.app.data.BundledData;
 import org.lmm4j.app.output.FitJson;
+import org.lmm4j.app.output.OutputFiles;
 import org.lmm4j.app.output.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +20,9 @@ import picocli.CommandLine.Spec;
  * {@code lmm4j paper}: reproduces de Leeuw's "Mixed Linear Models" on the bundled dental data —
  * Table 1 (every cell fitted by every discovered estimator, or by {@code --estimator}), Table 2, the
  * two σ̂², the BLUPs, Figures 1–3 (PNG and SVG) and {@code report.md} in {@code --out}. Text mode
- * prints the tables; JSON mode prints docs/DESIGN.md §3's paper object. Progress goes to standard error.
+ * prints the tables; JSON mode prints docs/DESIGN.md §3's paper object. Progress goes to standard error. A folder
+ * that cannot be used is exit status 2 before anything is fitted; every file is written atomically
+ * ({@link OutputFiles}), so a full disk (exit status 1) leaves no half-written figure or report.
  */
 @Command(name = "paper", mixinStandardHelpOptions = true,
         description = {"Reproduce the paper: Table 1, Table 2, the residual variances, the BLUPs and Figures 1-3 "
@@ -53,14 +54,14 @@ public final class PaperCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         List<String> names = estimator == null ? List.of() : List.of(estimator.trim());
+        OutputFiles.directory(out, "--out"); // a folder that cannot be used is exit 2 before the fits, not after
         PrintWriter err = spec.commandLine().getErr();
         int estimators = names.isEmpty() ? plugins.estimators().size() : 1;
         ProgressBar bar = new ProgressBar(err, "fitting 12 models × " + estimators
                 + (estimators == 1 ? " estimator:" : " estimators:"));
         PaperResults results = new PaperAnalysis(plugins, BundledData.dental()).run(names, bar::step);
-        Files.createDirectories(out);
         List<Path> figures = PaperFigures.write(results, out);
         Path report = PaperReport.write(results, figures, out);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.Stroke;
 import java.awt.geom.Line2D;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.SVGUtils;
+import org.lmm4j.app.output.OutputFiles;
 
 /**
  * The paper's Figures 1–3 drawn with JFreeChart and written as PNG and SVG: straight growth curves
@@ -45,8 +44,13 @@ public final class PaperFigures {
     private PaperFigures() {
     }
 
-    /** Writes figure1..3 as .png and .svg into a directory; returns the six paths in that order. */
-    public static List<Path> write(PaperResults r, Path dir) throws IOException {
+    /**
+     * Writes figure1..3 as .png and .svg into a directory; returns the six paths in that order.
+     *
+     * @throws org.lmm4j.api.InputException when the directory cannot be written to
+     * @throws org.lmm4j.app.output.WriteFailure when a file cannot be written to the end (a full disk)
+     */
+    public static List<Path> write(PaperResults r, Path dir) {
         double[] range = distanceRange(List.of(r.figure1(), r.figure2(), r.figure3()));
         List<Path> out = new ArrayList<>();
         out.addAll(write(chart("Figure 1. Growth Curves for the Free/Scalar Model", r.figure1(), range, 1.2f),
@@ -113,13 +117,12 @@ public final class PaperFigures {
         return new double[] {Math.floor(lo - 0.5), Math.ceil(hi + 0.5)};
     }
 
-    private static List<Path> write(JFreeChart chart, Path dir, String name) throws IOException {
-        Path png = dir.resolve(name + ".png");
-        Path svg = dir.resolve(name + ".svg");
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    /** One figure as PNG and SVG, each written atomically ({@link OutputFiles}). */
+    private static List<Path> write(JFreeChart chart, Path dir, String name) {
+        Path png = OutputFiles.write(dir.resolve(name + ".png"), o -> ChartUtils.writeChartAsPNG(o, chart, WIDTH, HEIGHT));
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
         chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        SVGUtils.writeToSVG(svg.toFile(), g.getSVGElement());
+        Path svg = OutputFiles.writeText(dir.resolve(name + ".svg"), g.getSVGDocument() + "\n");
         return List.of(png, svg);
     }
 }

@@ -1,13 +1,11 @@
 package org.lmm4j.app.paper;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lmm4j.app.output.OutputFiles;
 
 /**
  * {@code report.md}: the whole analysis on one page — Table 1 laid out as in the paper with the
@@ -22,11 +20,9 @@ public final class PaperReport {
     private PaperReport() {
     }
 
-    /** Writes the report next to the figures; returns its path. */
-    public static Path write(PaperResults r, List<Path> figures, Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
-        Files.writeString(file, String.join("\n", lines(r, figures)) + "\n", StandardCharsets.UTF_8);
-        return file;
+    /** Writes the report next to the figures, atomically ({@link OutputFiles}); returns its path. */
+    public static Path write(PaperResults r, List<Path> figures, Path dir) {
+        return OutputFiles.writeText(dir.resolve(FILE), String.join("\n", lines(r, figures)) + "\n");
     }
 
     /** The report's Markdown lines. */
