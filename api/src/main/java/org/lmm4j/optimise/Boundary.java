@@ -257,6 +257,27 @@ public final class Boundary {
         return "Σ degenerates (its smallest eigenvalue relative to the largest goes to zero)";
     }
 
+    /**
+     * A start made admissible: Σ + 10⁻²·λ_max(Σ)·I with Σ's and Ω's negative eigenvalues set to zero, projected onto
+     * the structures; null when that is still inadmissible. (Moment estimates can put a variance at zero, e.g. at an
+     * occasion seen only once, where the criterion is +∞ and no estimator could start.)
+     */
+    public double[] ridged(double[] theta) {
+        CovarianceMatrices c = deviance.covariances(theta);
+        double top = Math.max(SymmetricEigen.of(c.sigma()).largest(), 0);
+        if (!(top > 0) || !Double.isFinite(top)) {
+            return null;
+        }
+        double[][] sigma = projectPsd(c.sigma(), 0, 0).matrix();
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i][i] += 1e-2 * top;
+        }
+        double[] omegaTheta = model.data().q() == 0 ? new double[0]
+                : model.randomEffects().parameters(projectPsd(c.omega(), 0, 0).matrix());
+        double[] out = deviance.join(model.residual().parameters(sigma), omegaTheta);
+        return deviance.isAdmissible(out, true) && Double.isFinite(deviance.criterion(out)) ? out : null;
+    }
+
     /** True when the criterion is so low that only an unbounded likelihood explains it. */
     public boolean absurdlyLow(double criterion) {
         return criterion < -control.unboundedPerRow() * Math.max(1, model.data().observations());

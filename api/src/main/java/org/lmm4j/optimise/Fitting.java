@@ -46,7 +46,9 @@ public final class Fitting {
                 : List.of(StartValues.moments(model));
         Outcome best = null;
         long evaluations = 0;
-        for (double[] start : starts) {
+        Boundary boundary = new Boundary(deviance, options.control());
+        for (double[] candidate : starts) {
+            double[] start = admissibleStart(deviance, boundary, candidate, options);
             Outcome o = runFrom(estimator, deviance, start, options);
             evaluations += o.own.evaluations() + (o.finish == null ? 0 : o.finish.evaluations());
             if (best == null || better(o, best, deviance)) {
@@ -55,6 +57,23 @@ public final class Fitting {
         }
         return FitAssembler.assemble(deviance, summary(estimator, best, starts.size(), evaluations,
                 System.nanoTime() - started, options));
+    }
+
+    /**
+     * The start itself when the criterion is finite there, else its ridged repair ({@link Boundary#ridged}) when that
+     * is, else the start as it is (the estimator then reports FAILED). Every estimator starts from the same point.
+     */
+    private static double[] admissibleStart(ProfiledDeviance deviance, Boundary boundary, double[] start,
+                                            FitOptions options) {
+        if (deviance.isAdmissible(start, options.constrainPsd()) && Double.isFinite(deviance.criterion(start))) {
+            return start;
+        }
+        double[] repaired = boundary.ridged(start);
+        if (repaired != null) {
+            LOG.debug("start values inadmissible; starting from the ridged {}", java.util.Arrays.toString(repaired));
+            return repaired;
+        }
+        return start;
     }
 
     /** One start: the estimator's own run, then the finish if asked and useful. */

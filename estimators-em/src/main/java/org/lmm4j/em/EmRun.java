@@ -78,14 +78,6 @@ final class EmRun {
     EstimatorRun execute() {
         EmMap.Point cur = map.at(theta0);
         if (cur == null) {
-            double[] repaired = ridged(theta0);
-            cur = repaired == null ? null : map.at(repaired);
-            if (cur != null) {
-                LOG.debug("EM start values {} inadmissible; starting from the ridged {}", theta0, repaired);
-                theta0 = repaired;
-            }
-        }
-        if (cur == null) {
             return finish(FitStatus.FAILED, "the start values give a covariance that is not positive definite", theta0);
         }
         CovarianceMatrices c0 = deviance.covariances(theta0);
@@ -191,27 +183,6 @@ final class EmRun {
         IterationRecord rec = new IterationRecord(iteration, criterion, gradientNorm, step, map.evaluations());
         trace.add(rec);
         options.progress().accept(rec);
-    }
-
-    /**
-     * The moment start with a ridge: Σ + 10⁻²·λ_max(Σ)·I and Ω's negative eigenvalues set to zero, projected
-     * onto the structures; null when that is still inadmissible. (Moment estimates can put a variance at zero,
-     * e.g. at an occasion seen only once, where the criterion is +∞ and EM could not start.)
-     */
-    private double[] ridged(double[] theta) {
-        CovarianceMatrices c = deviance.covariances(theta);
-        double top = Math.max(SymmetricEigen.of(c.sigma()).largest(), 0);
-        if (!(top > 0) || !Double.isFinite(top)) {
-            return null;
-        }
-        double[][] sigma = Boundary.projectPsd(c.sigma(), 0, 0).matrix();
-        for (int i = 0; i < t; i++) {
-            sigma[i][i] += 1e-2 * top;
-        }
-        double[] omegaTheta = q == 0 ? new double[0]
-                : model.randomEffects().parameters(Boundary.projectPsd(c.omega(), 0, 0).matrix());
-        double[] out = deviance.join(model.residual().parameters(sigma), omegaTheta);
-        return deviance.isAdmissible(out, true) ? out : null;
     }
 
     /**
