@@ -1,6 +1,8 @@
 package org.lmm4j.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Inject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.FitResult;
@@ -10,16 +12,22 @@ import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
 import org.lmm4j.app.output.PhaseProgress;
+import org.lmm4j.app.timing.PhaseClock;
+import org.lmm4j.app.timing.Phases;
 import org.lmm4j.data.DataTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
  * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. Reading, compiling and fitting that take long
- * show their progress on standard error ({@link PhaseProgress}).
+ * show their progress on standard error ({@link PhaseProgress}). It times its phases (start-up, read, compile,
+ * fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
+ * {@code provenance.phases}.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -31,6 +39,11 @@ import picocli.CommandLine.Spec;
             "  lmm4j fit --data my.csv --formula \"y ~ t + (t | subj)\" --method REML \\",
             "            --estimator em --format json"})
 public final class FitCommand implements Callable<Integer> {
+
+    /** The last phase: building and writing the report. */
+    static final String OUTPUT = "output";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FitCommand.class);
 
     @Mixin
     ModelOptions options;
@@ -46,25 +59,35 @@ public final class FitCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        PhaseClock clock = PhaseClock.sinceProcessStart();
         DataTable table;
         MixedModel model;
         FitResult result;
         try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
-            LoadedModel loaded = LoadedModel.load(options, plugins, progress);
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock);
             table = loaded.table();
             model = loaded.model();
             progress.phase("fitting");
             result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
         }
+        clock.end("fit");
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
         PrintWriter out = spec.commandLine().getOut();
+        Phases phases;
         if (options.format() == OutputFormat.json) {
-            out.println(FitJson.toJson(result, context));
+            ObjectNode node = FitJson.toNode(result, context);
+            FitJson.addPhases(node, () -> clock.finish(OUTPUT));
+            FitJson.write(node, out);
+            out.println();
+            phases = clock.finish(OUTPUT);
         } else {
             out.print(FitText.format(result, context));
+            out.flush();
+            phases = clock.finish(OUTPUT);
         }
         out.flush();
+        LOG.debug("phases: {}", phases.text());
         return options.strict() && result.status() != FitStatus.CONVERGED ? Lmm4jCommand.EXIT_NOT_CONVERGED : 0;
     }
 }

@@ -1,6 +1,5 @@
 package org.lmm4j.app;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.lmm4j.api.InputException;
 import org.lmm4j.app.bench.BenchCommand;
 import org.lmm4j.app.bench.SimulateCommand;
+import org.lmm4j.app.logging.LogbackConfigurator;
 import org.lmm4j.app.output.CheckedOutputStream;
 import org.lmm4j.app.output.HeapAdvice;
 import org.lmm4j.app.output.WriteFailure;
@@ -44,10 +44,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lmm4j", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = Lmm4jCommand.VersionProvider.class,
-        description = "Linear mixed models: pluggable estimators and covariance structures (de Leeuw, Mixed Linear Models).",
-        subcommands = {FitCommand.class, CompareCommand.class, ListCommand.class, PaperCommand.class,
-            BenchCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        description = "Linear mixed models: pluggable estimators and covariance structures (de Leeuw, Mixed Linear Models).")
 public final class Lmm4jCommand implements Callable<Integer> {
+
+    /**
+     * Every subcommand, in the order of the help. They are registered in {@link #commandLine}, not in
+     * the {@code @Command} annotation, so that a line naming one subcommand builds only that one.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(FitCommand.class, CompareCommand.class, ListCommand.class,
+            PaperCommand.class, BenchCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class);
 
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -88,6 +93,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
         CheckedOutputStream checkedOut = new CheckedOutputStream(out);
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(checkedOut, StandardCharsets.UTF_8), true);
         quietOjAlgo();
+        cheapStart();
         List<String> argList = Arrays.asList(args);
         boolean verbose = argList.contains("--verbose") || argList.contains("-v");
         setLogLevel(verbose);
@@ -105,7 +111,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
             }
             return EXIT_INTERNAL;
         }
-        CommandLine cl = new CommandLine(Lmm4jCommand.class, new GuiceFactory(injector));
+        CommandLine cl = commandLine(new GuiceFactory(injector), args);
         cl.setOut(outWriter);
         cl.setErr(errWriter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -171,12 +177,58 @@ public final class Lmm4jCommand implements Callable<Integer> {
     }
 
     /**
+     * The command line for {@code args}: when they name a subcommand, only that one is built (picocli
+     * reflects over, and Guice builds, every registered command before parsing, and a run needs one);
+     * otherwise (no subcommand, {@code --help}, {@code --version}, {@code help}, a misspelt name) all of
+     * them, so the help lists them all and picocli's error suggests the near names.
+     */
+    static CommandLine commandLine(CommandLine.IFactory factory, String[] args) {
+        CommandLine cl = new CommandLine(Lmm4jCommand.class, factory);
+        String named = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+        }
+        Class<?> only = null;
+        for (Class<?> c : SUBCOMMANDS) {
+            if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(named)) {
+                only = c;
+            }
+        }
+        for (Class<?> c : only == null ? SUBCOMMANDS : List.<Class<?>>of(only)) {
+            cl.addSubcommand(c);
+        }
+        return cl;
+    }
+
+    /**
      * ojAlgo prints a hardware-profile notice on standard output the first time it is used on an
      * unknown machine, which would corrupt {@code --format json}; its documented switch turns it off.
      */
     static void quietOjAlgo() {
         if (System.getProperty("shut.up.ojAlgo") == null) {
             System.setProperty("shut.up.ojAlgo", "true");
+        }
+    }
+
+    /**
+     * Picocli's and Guice's start-up cost, lowered with their documented switches: picocli does not
+     * look for Groovy closures; Guice uses no bytecode generation (plain
+     * reflection builds the few objects a command needs, and the classes it would generate at run time
+     * could not be kept in the launcher's class-data archive), and no stack trace captured for every
+     * binding (they only locate configuration errors in source code, which users never see).
+     */
+    static void cheapStart() {
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true"); // no search for Groovy's Closure class
+        }
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
+        if (System.getProperty("guice_include_stack_traces") == null) {
+            System.setProperty("guice_include_stack_traces", "OFF");
         }
     }
 
@@ -194,7 +246,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
     static void setLogLevel(boolean verbose) {
         ILoggerFactory f = LoggerFactory.getILoggerFactory();
         if (f instanceof LoggerContext ctx) {
-            ctx.getLogger("org.lmm4j").setLevel(verbose ? Level.DEBUG : Level.WARN);
+            LogbackConfigurator.setVerbose(ctx, verbose);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.lmm4j.app;
 
 import org.lmm4j.api.MixedModel;
+import org.lmm4j.app.timing.PhaseClock;
 import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.data.DataTable;
 
@@ -14,9 +15,21 @@ record LoadedModel(DataTable table, MixedModel model) {
 
     /** Reads the table of {@code options} and compiles its model, each phase announced to {@code progress}. */
     static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress) {
+        return load(options, plugins, progress, null);
+    }
+
+    /** As {@link #load(ModelOptions, Plugins, PhaseProgress)}, also ending the {@code read} and {@code compile} phases of {@code clock} (null: none). */
+    static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress, PhaseClock clock) {
         progress.phase("reading the data");
         DataTable table = options.table();
+        if (clock != null) {
+            clock.end("read");
+        }
         progress.phase("compiling the model");
-        return new LoadedModel(table, options.model(table, plugins));
+        LoadedModel loaded = new LoadedModel(table, options.model(table, plugins));
+        if (clock != null) {
+            clock.end("compile");
+        }
+        return loaded;
     }
 }

@@ -1,24 +1,34 @@
 package org.lmm4j.app.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.IterationRecord;
+import org.lmm4j.app.timing.Phases;
 
 /**
  * A {@link FitResult} as the JSON object of docs/DESIGN.md §3 ({@code fit --format json}): status, method,
  * estimator, deviance (the paper's Δ), logLik, aic, bic, parameters, observations, groups,
  * iterations, evaluations, elapsedMillis, fixedEffects, standardErrors, sigma, omega,
  * randomEffects, singular, warnings; and besides them minus2LogLik, reason, droppedRows, notes,
- * occasionLabels, trace and provenance. A non-finite number is written as a string ("-Infinity",
+ * occasionLabels, trace and provenance (with {@code fit}, provenance ends with {@code phases}: the
+ * command's {@code startupMillis}, {@code readMillis}, {@code compileMillis}, {@code fitMillis},
+ * {@code outputMillis} and {@code totalMillis}, see {@link #addPhases}). A non-finite number is written as a string ("-Infinity",
  * "Infinity", "NaN") so the output is always valid JSON.
  */
 public final class FitJson {
@@ -40,6 +50,43 @@ public final class FitJson {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Pretty-prints {@code node} to {@code out} (same text as {@link #write(ObjectNode)}), leaving {@code out} open. */
+    public static void write(ObjectNode node, Writer out) throws IOException {
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            MAPPER.writeTree(g, node);
+        }
+    }
+
+    /**
+     * Adds {@code provenance.phases} to a fit's node as its last entry: each phase's milliseconds as
+     * {@code <phase>Millis} and {@code totalMillis}. The phases are asked for only when the writer
+     * reaches them, so the last phase (output) covers all that was written before.
+     */
+    public static void addPhases(ObjectNode fit, Supplier<Phases> phases) {
+        ((ObjectNode) fit.get("provenance")).set("phases", NODES.pojoNode(new LatePhases(phases)));
+    }
+
+    /** The phases, serialised at the moment the writer reaches them. */
+    private record LatePhases(Supplier<Phases> phases) implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            Phases p = phases.get();
+            g.writeStartObject();
+            for (Map.Entry<String, Double> e : p.millis().entrySet()) {
+                g.writeNumberField(e.getKey() + "Millis", e.getValue());
+            }
+            g.writeNumberField("totalMillis", p.totalMillis());
+            g.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer type) throws IOException {
+            serialize(g, provider);
         }
     }
 

@@ -48,7 +48,7 @@ class BenchCommandTest {
     void jsonReportHasTheSettingsTheMachineAndOneResultPerSizeWithAllKeys() throws Exception {
         Path png = dir.resolve("bench.png");
         int code = new CommandLine(command()).execute("--subjects", "30,60", "--occasions", "4", "--estimators",
-                "newton", "--repeats", "2", "--format", "json", "--plot", png.toString());
+                "newton", "--repeats", "2", "--format", "json", "--plot", png.toString(), "--cold-repeats", "0");
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         JsonNode root = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         for (String key : List.of("model", "occasions", "beta", "omega", "sigma2", "missing", "seed", "repeats")) {
@@ -90,13 +90,55 @@ class BenchCommandTest {
     void textReportHasAHeaderAndOneLinePerEstimatorAndSize() {
         int n = INJECTOR.getInstance(Plugins.class).estimators().size();
         int code = new CommandLine(command()).execute("--subjects", "25", "--occasions", "3", "--repeats", "1",
-                "--no-progress");
+                "--no-progress", "--cold-repeats", "0");
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\\R");
         assertTrue(lines[1].startsWith("estimator"), lines[1]);
         long rows = java.util.Arrays.stream(lines).filter(l -> l.matches("\\S+\\s+25\\s+75\\s.*")).count();
         assertEquals(n, rows, String.join("\n", lines));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void wholeProcessIsTimedBesideTheWarmFitAlternatingWithTheCompareCommandOnTheSameFile() throws Exception {
+        Path log = dir.resolve("compare.log");
+        int code = new CommandLine(command()).execute("--subjects", "30", "--occasions", "4", "--estimators", "newton",
+                "--repeats", "1", "--warmup", "0", "--cold-repeats", "2", "--no-progress", "--format", "json",
+                "--compare-command", "wc -l {file} >> '" + log + "'");
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode root = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, root.get("benchmark").get("coldRepeats").asInt());
+        JsonNode warm = root.get("results").get(0);
+        JsonNode cold = root.get("wholeProcess").get(0);
+        assertEquals("newton", cold.get("estimator").asText());
+        assertEquals(120, cold.get("rows").asInt());
+        assertEquals("CONVERGED", cold.get("status").asText());
+        // the child fitted the same data, written to a file and read back
+        assertEquals(warm.get("minus2LogLik").asDouble(), cold.get("minus2LogLik").asDouble(),
+                1e-9 * Math.abs(warm.get("minus2LogLik").asDouble()));
+        double median = cold.get("medianMillis").asDouble();
+        assertTrue(median >= cold.get("minMillis").asDouble() && cold.get("minMillis").asDouble() > 0, cold.toString());
+        JsonNode phases = cold.get("phases");
+        for (String p : List.of("startupMillis", "readMillis", "compileMillis", "fitMillis", "outputMillis")) {
+            assertTrue(phases.get(p).asDouble() >= 0, p + ": " + phases);
+        }
+        assertTrue(phases.get("totalMillis").asDouble() <= median + 20, "the child's own total is within its wall time: " + cold);
+        assertTrue(cold.get("compareMedianMillis").asDouble() > 0, cold.toString());
+        assertEquals(median / cold.get("compareMedianMillis").asDouble(), cold.get("ratio").asDouble(), 1e-12);
+        List<String> runs = Files.readAllLines(log);
+        assertEquals(2, runs.size(), "the compare command ran once per round: " + runs);
+        for (String line : runs) {
+            assertTrue(line.matches("\\s*121 .*sim-30\\.csv"), "it saw the simulated file (120 rows and a header): " + line);
+        }
+    }
+
+    @Test
+    void aFailingCompareCommandIsAnInputErrorNamingIt() {
+        BenchCommand c = command();
+        new CommandLine(c).parseArgs("--subjects", "10", "--occasions", "3", "--estimators", "newton", "--repeats", "1",
+                "--warmup", "0", "--cold-repeats", "1", "--no-progress", "--compare-command", "exit 7");
+        InputException e = assertThrows(InputException.class, c::call);
+        assertTrue(e.getMessage().contains("exit 7") && e.getMessage().contains("exit status 7"), e.getMessage());
     }
 
     @Test
