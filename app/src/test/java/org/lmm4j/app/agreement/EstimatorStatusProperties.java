@@ -33,19 +33,39 @@ class EstimatorStatusProperties {
 
     /**
      * Identifiable parametrisations (an over-parametrised one — a free Σ beside random effects, a compound-symmetric
-     * Ω of dimension 1 — has flat directions along which any status is as right as another), but small samples with
-     * no ridge and missing occasions, so that boundary fits (a variance of Ω at zero) and unbounded likelihoods (a
-     * mean per group beside a diagonal or free Σ) are common.
+     * Ω of dimension 1 — has flat directions along which any status is as right as another), but small samples (6 to
+     * 12 groups) with no ridge and missing occasions, so that boundary fits (a variance of Ω at zero) and unbounded
+     * likelihoods (a mean per group beside a diagonal or free Σ) are common. With fewer groups, random effects beside
+     * a diagonal Σ can give the likelihood several local minima, and estimators that take different paths from the
+     * same starts may end in different ones (seen with 4 groups and 12 rows: Newton 36.81, EM and alternating
+     * 38.09). The seed is fixed so that the suite is reproducible.
      */
     @Provide
     Arbitrary<GeneratedModel> smallModels() {
-        return ModelGenerators.models(new ModelSpec(3, 10, 2, 4, 0.3, List.of(0, 1, 2),
+        return ModelGenerators.models(new ModelSpec(6, 12, 2, 4, 0.3, List.of(0, 1, 2),
                 List.of("scalar", "diagonal", "free", "cs", "ar1", "toeplitz"), List.of("diagonal", "free"),
                 List.of(Layout.Mean.EQUAL, Layout.Mean.GENDER, Layout.Mean.FREE, Layout.Mean.COVARIATES),
                 List.of(Method.ML, Method.REML), 0, true));
     }
 
-    @Property(tries = 100)
+    /**
+     * Marginal models on few groups: every mean structure, including a mean per group (whose likelihood is unbounded
+     * beside a diagonal or free Σ, Table 1's −∞ cells), and every Σ structure.
+     */
+    @Provide
+    Arbitrary<GeneratedModel> marginalModels() {
+        return ModelGenerators.models(new ModelSpec(3, 8, 2, 4, 0.2, List.of(0),
+                List.of("scalar", "diagonal", "free", "cs", "ar1", "toeplitz"), List.of("diagonal"),
+                List.of(Layout.Mean.EQUAL, Layout.Mean.GENDER, Layout.Mean.FREE, Layout.Mean.COVARIATES),
+                List.of(Method.ML, Method.REML), 0, true));
+    }
+
+    @Property(tries = 100, seed = "20261202")
+    void threeEstimatorsReportTheSameStatusAndMinimumWithoutRandomEffects(@ForAll("marginalModels") GeneratedModel g) {
+        threeEstimatorsReportTheSameStatusAndMinimum(g);
+    }
+
+    @Property(tries = 100, seed = "20261202")
     void threeEstimatorsReportTheSameStatusAndMinimum(@ForAll("smallModels") GeneratedModel g) {
         List<FitResult> fits = new ArrayList<>();
         for (String name : ESTIMATORS) {
