@@ -2,6 +2,7 @@ package org.lmm4j.app;
 
 import com.google.inject.Inject;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
@@ -10,14 +11,18 @@ import org.lmm4j.app.output.FitContext;
 import org.lmm4j.app.output.FitJson;
 import org.lmm4j.app.output.FitText;
 import org.lmm4j.data.DataTable;
+import org.lmm4j.inference.FixedEffectTest;
+import org.lmm4j.inference.Satterthwaite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of DESIGN §3.
+ * lme4's {@code summary()}, with lmerTest's Satterthwaite df and p for the fixed effects) or the JSON object of
+ * DESIGN §3 (with {@code fixedEffectTests}).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -36,6 +41,14 @@ public final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** How the fixed effects' t tests get their denominator degrees of freedom. */
+    enum Ddf { satterthwaite, none }
+
+    @Option(names = "--ddf", paramLabel = "satterthwaite|none", defaultValue = "satterthwaite",
+            description = "Denominator degrees of freedom of the fixed effects' t tests: satterthwaite (as lmerTest), "
+                    + "or none (estimates, standard errors and t only). Default: ${DEFAULT-VALUE}.")
+    Ddf ddf;
+
     private final Plugins plugins;
 
     @Inject
@@ -49,11 +62,13 @@ public final class FitCommand implements Callable<Integer> {
         MixedModel model = options.model(table, plugins);
         FitResult result = plugins.estimator(options.estimatorName()).fit(model, options.fitOptions());
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
+        List<FixedEffectTest> tests = ddf == Ddf.none || result.status() == FitStatus.UNBOUNDED
+                || result.status() == FitStatus.FAILED ? null : Satterthwaite.tests(model, result);
         PrintWriter out = spec.commandLine().getOut();
         if (options.format() == OutputFormat.json) {
-            out.println(FitJson.toJson(result, context));
+            out.println(tests == null ? FitJson.toJson(result, context) : FitJson.toJson(result, context, tests));
         } else {
-            out.print(FitText.format(result, context));
+            out.print(FitText.format(result, context, tests));
         }
         out.flush();
         return options.strict() && result.status() != FitStatus.CONVERGED ? Lmm4jCommand.EXIT_NOT_CONVERGED : 0;

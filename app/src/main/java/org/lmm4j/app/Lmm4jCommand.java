@@ -14,6 +14,11 @@ import java.util.concurrent.Callable;
 import org.lmm4j.api.InputException;
 import org.lmm4j.app.bench.BenchCommand;
 import org.lmm4j.app.bench.SimulateCommand;
+import org.lmm4j.app.inference.AnovaCommand;
+import org.lmm4j.app.inference.ConfintCommand;
+import org.lmm4j.app.inference.CoverageCommand;
+import org.lmm4j.app.inference.DiagnosticsCommand;
+import org.lmm4j.app.inference.PredictCommand;
 import org.lmm4j.app.paper.PaperCommand;
 import org.lmm4j.likelihood.Version;
 import org.slf4j.ILoggerFactory;
@@ -39,7 +44,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Lmm4jCommand.VersionProvider.class,
         description = "Linear mixed models: pluggable estimators and covariance structures (de Leeuw, Mixed Linear Models).",
         subcommands = {FitCommand.class, CompareCommand.class, ListCommand.class, PaperCommand.class,
-            BenchCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, SimulateCommand.class, AnovaCommand.class, ConfintCommand.class, PredictCommand.class,
+            DiagnosticsCommand.class, CoverageCommand.class, CommandLine.HelpCommand.class})
 public final class Lmm4jCommand implements Callable<Integer> {
 
     /** Success. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.math3.analysis.solvers.BrentSolver;
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.Estimator;
 import org.lmm4j.api.FitOptions;
@@ -89,7 +88,7 @@ public final class ProfileLikelihood {
             throw new InputException("the profile likelihood of " + par.name() + " needs a scalar Σ and a free or "
                     + "diagonal Ω; use Wald or bootstrap intervals for this model");
         }
-        double z = new NormalDistribution(null, 0, 1).inverseCumulativeProbability((1 + level) / 2);
+        double z = WaldIntervals.z(level);
         Map<Double, Double> trace = new TreeMap<>();
         trace.put(estimates[i], 0.0);
         double lower = end(i, par, -1, z, trace);

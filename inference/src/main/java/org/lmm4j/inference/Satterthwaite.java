@@ -16,7 +16,8 @@ import org.lmm4j.linalg.Matrices;
  * <pre>  ν = 2 (L'C(θ̂)L)² / (g'Ag),  g_k = ∂(L'C(θ)L)/∂θ_k,  A = 2 H⁻¹,</pre>
  * with C(θ) = (Σ X_i'V_i⁻¹X_i)⁻¹ the covariance of the GLS estimate ({@link ProfiledDeviance#profile}), H the
  * Hessian of the model's criterion (the REML or ML deviance) over the covariance parameters θ at θ̂, so that A
- * is their asymptotic covariance. H is the numerical Jacobian of the analytic gradient, and ∂C/∂θ_k numerical
+ * is their asymptotic covariance. H is analytic where the likelihood offers it (Σ = σ²I, from sufficient
+ * statistics), else the numerical Jacobian of the analytic gradient; ∂C/∂θ_k is numerical
  * ({@link NumericalDerivative}). ν does not depend on how θ is parametrised, since the gradient vanishes at θ̂.
  */
 public final class Satterthwaite {
@@ -75,10 +76,16 @@ public final class Satterthwaite {
 
     /** A = 2 H⁻¹, the asymptotic covariance of θ̂; null when H cannot be computed or is not positive definite. */
     static double[][] thetaCovariance(ProfiledDeviance deviance, double[] theta) {
-        double[][] h = NumericalDerivative.jacobian(t -> {
-            Gradient g = deviance.gradient(t);
-            return g == null ? null : g.theta();
-        }, theta);
+        Gradient at = deviance.gradient(theta);
+        if (at == null) {
+            return null;
+        }
+        double[][] h = deviance.hasSufficientStatistics()
+                ? deviance.sufficientStatisticsHessian(theta, at).hessian()
+                : NumericalDerivative.jacobian(t -> {
+                    Gradient g = deviance.gradient(t);
+                    return g == null ? null : g.theta();
+                }, theta);
         if (h == null) {
             return null;
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.IterationRecord;
+import org.lmm4j.inference.FixedEffectTest;
 
 /**
  * A {@link FitResult} as the JSON object of DESIGN §3 ({@code fit --format json}): status, method,
@@ -46,6 +47,23 @@ public final class FitJson {
     /** A fresh empty object node, for callers composing larger documents (compare, paper, bench). */
     public static ObjectNode object() {
         return NODES.objectNode();
+    }
+
+    /** The fit as pretty-printed JSON text with {@code fixedEffectTests} (DESIGN §3), no trailing newline. */
+    public static String toJson(FitResult r, FitContext context, List<FixedEffectTest> tests) {
+        ObjectNode o = toNode(r, context);
+        ObjectNode t = NODES.objectNode();
+        for (FixedEffectTest test : tests) {
+            ObjectNode row = NODES.objectNode();
+            number(row, "estimate", test.estimate());
+            number(row, "se", test.se());
+            number(row, "df", test.df());
+            number(row, "t", test.t());
+            number(row, "p", test.p());
+            t.set(test.name(), row);
+        }
+        o.set("fixedEffectTests", t);
+        return write(o);
     }
 
     /** The fit as a JSON tree. */

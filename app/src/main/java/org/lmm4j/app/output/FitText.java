@@ -4,6 +4,7 @@ import java.util.List;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.IterationRecord;
 import org.lmm4j.api.Method;
+import org.lmm4j.inference.FixedEffectTest;
 
 /**
  * A {@link FitResult} as a text summary in the spirit of lme4's {@code summary()}: the model, how the
@@ -19,6 +20,15 @@ public final class FitText {
 
     /** The full summary, ending with a newline. */
     public static String format(FitResult r, FitContext context) {
+        return format(r, context, null);
+    }
+
+    /**
+     * The full summary with the fixed effects' t tests (df, t, p as lmerTest prints them), ending with a newline.
+     *
+     * @param tests the tests of the fixed effects, in their order, or null for estimates, standard errors and t only
+     */
+    public static String format(FitResult r, FitContext context, List<FixedEffectTest> tests) {
         FitContext c = context == null ? new FitContext(null, null, null, 0, List.of()) : context;
         StringBuilder s = new StringBuilder();
         boolean reml = r.method() == Method.REML;
@@ -79,13 +89,21 @@ public final class FitText {
 
         s.append("Fixed effects:\n");
         int w = width("", r.fixedNames());
-        s.append(pad("", w)).append(String.format("%13s%13s%10s%n", "Estimate", "Std. Error", "t value"));
+        s.append(pad("", w)).append(String.format("%13s%13s", "Estimate", "Std. Error"))
+                .append(tests == null ? "" : String.format("%10s", "df")).append(String.format("%10s", "t value"))
+                .append(tests == null ? "" : String.format("%12s", "Pr(>|t|)")).append('\n');
         for (int i = 0; i < r.fixedNames().size(); i++) {
             double b = r.fixedEffects()[i];
             double se = r.standardErrors()[i];
             s.append(pad(r.fixedNames().get(i), w))
-                    .append(String.format("%13s%13s%10s%n", Numbers.significant(b, 6), Numbers.significant(se, 5),
-                            Numbers.fixed(b / se, 2)));
+                    .append(String.format("%13s%13s", Numbers.significant(b, 6), Numbers.significant(se, 5)))
+                    .append(tests == null ? "" : String.format("%10s", Numbers.fixed(tests.get(i).df(), 2)))
+                    .append(String.format("%10s", Numbers.fixed(b / se, 2)))
+                    .append(tests == null ? "" : String.format("%12s", Numbers.significant(tests.get(i).p(), 3)))
+                    .append('\n');
+        }
+        if (tests != null) {
+            s.append("(df by Satterthwaite's method, as lmerTest)\n");
         }
         s.append('\n');
 
