@@ -35,6 +35,8 @@ public final class ProfileLikelihood {
     /** Fractions of the way to a bound tried when bracketing a bounded parameter. */
     private static final double[] TOWARDS_BOUND = {0.25, 0.5, 0.75, 0.9, 0.97, 0.99, 0.999};
     private static final int MAX_DOUBLINGS = 12;
+    /** Relative distance from a bound (sd 0, correlation ±1) within which an estimate is on it. */
+    private static final double BOUNDARY = 1e-8;
 
     private final MixedModel model;
     private final Estimator estimator;
@@ -108,6 +110,9 @@ public final class ProfileLikelihood {
         double outside = Double.NaN;
         if (side < 0 && par.isStandardDeviation(q) || par.isCorrelation(q)) {
             double bound = par.isCorrelation(q) ? side : 0;
+            if (Math.abs(bound - vHat) <= BOUNDARY * Math.max(1, Math.abs(vHat))) {
+                return bound;   // a boundary estimate (singular fit): the interval ends at the bound
+            }
             for (double f : TOWARDS_BOUND) {
                 double v = vHat + f * (bound - vHat);
                 double zeta = zeta(i, par, v, trace);

@@ -6,6 +6,12 @@ import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.SimpleBounds;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
@@ -22,9 +28,16 @@ import org.lmm4j.linalg.Matrices;
  *
  * <p>Derivatives (with S_ab = s_a s_b ρ_ab, ρ_aa = 1): ∂S/∂s_k has (k,b) and (b,k) entries s_b ρ_kb (2s_k at
  * (k,k)); ∂S/∂ρ_ab has s_a s_b at (a,b) and (b,a); ∂²S/∂s_k∂s_l = ρ_kl at (k,l), (l,k) (2 at (k,k));
- * ∂²S/∂s_k∂ρ_ab = s_b at (a,b), (b,a) if k = a (s_a if k = b); ∂²S/∂ρ∂ρ' = 0.
+ * ∂²S/∂s_k∂ρ_ab = s_b at (a,b), (b,a) if k = a (s_a if k = b); ∂²S/∂ρ∂ρ' = 0. The free parameters enter θ as
+ * log s_k and atanh ρ_ab (chain rule applied): no estimator can reach the mirror image s_k &lt; 0 (with the
+ * correlations held, the same S as −ρ), and a correlation that tends to ±1 (a profile that runs into a singular
+ * fit) is approached smoothly instead of being cut by the boundary.
  */
 public final class StandardDeviationScale implements CovarianceStructure {
+
+    private static final int MAX_RESTARTS = 20;
+    /** Correlations are clamped to ±(1 − 1e-12) before atanh. */
+    private static final double LARGEST_CORRELATION = 1 - 1e-12;
 
     private final int q;
     private final boolean correlated;
@@ -75,15 +88,17 @@ public final class StandardDeviationScale implements CovarianceStructure {
         return psi;
     }
 
-    /** θ (ψ without the held entry) from ψ. */
+    /** θ (ψ without the held entry, standard deviations as logarithms) from ψ. */
     public double[] theta(double[] psi) {
-        if (held < 0) {
-            return psi.clone();
+        double[] theta = new double[psi.length - (held < 0 ? 0 : 1)];
+        double floor = 0;
+        for (int a = 0; a < q; a++) {
+            floor = Math.max(floor, 1e-8 * Math.abs(psi[a]));
         }
-        double[] theta = new double[psi.length - 1];
         for (int k = 0, j = 0; k < psi.length; k++) {
             if (k != held) {
-                theta[j++] = psi[k];
+                theta[j++] = k < q ? Math.log(Math.max(Math.abs(psi[k]), floor > 0 ? floor : Double.MIN_NORMAL))
+                        : atanh(Math.max(-LARGEST_CORRELATION, Math.min(LARGEST_CORRELATION, psi[k])));
             }
         }
         return theta;
@@ -91,14 +106,30 @@ public final class StandardDeviationScale implements CovarianceStructure {
 
     /** ψ from θ, with the held value put back. */
     public double[] natural(double[] theta) {
-        if (held < 0) {
-            return theta.clone();
-        }
-        double[] psi = new double[theta.length + 1];
+        double[] psi = new double[naturalCount()];
         for (int k = 0, j = 0; k < psi.length; k++) {
-            psi[k] = k == held ? heldValue : theta[j++];
+            if (k == held) {
+                psi[k] = heldValue;
+            } else {
+                psi[k] = k < q ? Math.exp(theta[j]) : Math.tanh(theta[j]);
+                j++;
+            }
         }
         return psi;
+    }
+
+    /** ∂ψ_k/∂θ of a free natural parameter: s_k for a standard deviation (θ = log s_k), 1 − ρ² for a correlation (θ = atanh ρ). */
+    private static double chain(double[] psi, int k, int q) {
+        return k < q ? psi[k] : 1 - psi[k] * psi[k];
+    }
+
+    /** ∂²ψ_k/∂θ²: s_k, or −2ρ(1 − ρ²). */
+    private static double chain2(double[] psi, int k, int q) {
+        return k < q ? psi[k] : -2 * psi[k] * (1 - psi[k] * psi[k]);
+    }
+
+    private static double atanh(double r) {
+        return 0.5 * Math.log((1 + r) / (1 - r));
     }
 
     @Override
@@ -193,22 +224,54 @@ public final class StandardDeviationScale implements CovarianceStructure {
     @Override
     public double[][][] derivatives(double[] theta, int dimension) {
         checkDimension(dimension);
-        double[][][] all = naturalDerivatives(natural(theta));
+        double[] psi = natural(theta);
+        double[][][] all = naturalDerivatives(psi);
         double[][][] out = new double[parameterCount(q)][][];
         for (int k = 0, j = 0; k < all.length; k++) {
             if (k != held) {
-                out[j++] = all[k];
+                out[j++] = scaled(all[k], chain(psi, k, q));
             }
         }
         return out;
     }
 
+    private static double[][] scaled(double[][] m, double c) {
+        double[][] out = new double[m.length][m.length];
+        for (int a = 0; a < m.length; a++) {
+            for (int b = 0; b < m.length; b++) {
+                out[a][b] = c * m[a][b];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * ∂²S/∂θ_k∂θ_l = c_a c_b ∂²S/∂ψ_a∂ψ_b + [a = b] c2_a ∂S/∂ψ_a, with ψ_a, ψ_b the natural parameters of θ_k, θ_l,
+     * c = ∂ψ/∂θ and c2 = ∂²ψ/∂θ² (s and s for a standard deviation, 1 − ρ² and −2ρ(1 − ρ²) for a correlation).
+     */
     @Override
     public double[][] secondDerivative(double[] theta, int dimension, int k, int l) {
         checkDimension(dimension);
         double[] psi = natural(theta);
         int a = naturalIndex(k);
         int b = naturalIndex(l);
+        double[][] d = naturalSecondDerivative(psi, a, b);
+        double c = chain(psi, a, q) * chain(psi, b, q);
+        double[][] out = d == null ? new double[q][q] : scaled(d, c);
+        if (a == b) {
+            double[][] first = naturalDerivatives(psi)[a];
+            double c2 = chain2(psi, a, q);
+            for (int i = 0; i < q; i++) {
+                for (int j = 0; j < q; j++) {
+                    out[i][j] += c2 * first[i][j];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** ∂²S/∂ψ_a∂ψ_b, null when zero. */
+    private double[][] naturalSecondDerivative(double[] psi, int a, int b) {
         if (a > b) {
             int swap = a;
             a = b;
@@ -275,18 +338,40 @@ public final class StandardDeviationScale implements CovarianceStructure {
         return theta(natural(matrix));
     }
 
+    /**
+     * ψ of the sample covariance with the held entry put in and the correlations shrunk by a tenth (a rank-deficient
+     * sample has correlations of ±1); when that is still not positive definite, the free correlations are set to 0.
+     */
     @Override
     public double[] start(double[][] sampleCovariance) {
         double[] psi = natural(sampleCovariance);
+        for (int k = 0; k < q; k++) {
+            if (!(psi[k] > 0)) {
+                psi[k] = 1;
+            }
+        }
+        for (int k = q; k < psi.length; k++) {
+            psi[k] *= 0.9;
+        }
         if (held >= 0) {
             psi[held] = heldValue;
         }
-        return theta(psi);
+        double[] theta = theta(psi);
+        if (!isPositiveDefinite(theta, q)) {
+            for (int k = q; k < psi.length; k++) {
+                if (k != held) {
+                    psi[k] = 0;
+                }
+            }
+            theta = theta(psi);
+        }
+        return theta;
     }
 
     /**
      * The M-step maximiser of −n log det S − tr(S⁻¹C): without a held parameter S = C/n; with one, the
-     * Nelder–Mead simplex of Commons Math from C/n with the held entry put in.
+     * Nelder–Mead simplex of Commons Math from C/n with the held entry put in, restarted from its result until a
+     * restart no longer improves (the usual remedy for a simplex that stalls).
      */
     @Override
     public double[] maximise(double[][] scatter, double n) {
@@ -303,11 +388,63 @@ public final class StandardDeviationScale implements CovarianceStructure {
         MultivariateFunction f = theta -> CovarianceStructure.scatterObjective(matrix(theta, q), scatter, n);
         double[] step = new double[start.length];
         for (int k = 0; k < step.length; k++) {
-            step[k] = naturalIndex(k) < q ? 0.1 * Math.max(Math.abs(start[k]), 1e-3) : 0.1;
+            step[k] = 0.1;
         }
-        PointValuePair best = new SimplexOptimizer(1e-12, 1e-14).optimize(new MaxEval(20_000),
-                new ObjectiveFunction(f), GoalType.MAXIMIZE, new InitialGuess(start), new NelderMeadSimplex(step));
-        return best.getPoint();
+        double[] point = start;
+        double value = f.value(point);
+        for (int restart = 0; restart < MAX_RESTARTS; restart++) {
+            PointValuePair best = new SimplexOptimizer(1e-11, 1e-13).optimize(new MaxEval(100_000),
+                    new ObjectiveFunction(f), GoalType.MAXIMIZE, new InitialGuess(point), new NelderMeadSimplex(step));
+            boolean improved = best.getValue() > value + 1e-14 * Math.max(1, Math.abs(value));
+            if (best.getValue() >= value) {
+                point = best.getPoint();
+                value = best.getValue();
+            }
+            if (!improved) {
+                break;
+            }
+        }
+        return polish(f, point, value);
+    }
+
+    /**
+     * Refines the simplex's point by Powell's BOBYQA (dimension ≥ 2) or Brent's method (dimension 1), Commons Math,
+     * in a box of ±1 around it, where S stays positive definite near a maximiser; keeps the better point.
+     */
+    private static double[] polish(MultivariateFunction f, double[] point, double value) {
+        int n = point.length;
+        MultivariateFunction finite = x -> {
+            double v = f.value(x);
+            return Double.isFinite(v) ? v : -Double.MAX_VALUE;
+        };
+        double[] best = point;
+        double bestValue = value;
+        try {
+            if (n == 1) {
+                UnivariatePointValuePair r = new BrentOptimizer(1e-14, 1e-300).optimize(new MaxEval(10_000),
+                        new UnivariateObjectiveFunction(x -> finite.value(new double[] {x})), GoalType.MAXIMIZE,
+                        new SearchInterval(point[0] - 1, point[0] + 1, point[0]));
+                if (r.getValue() > bestValue) {
+                    best = new double[] {r.getPoint()};
+                }
+            } else {
+                double[] lo = new double[n];
+                double[] hi = new double[n];
+                for (int k = 0; k < n; k++) {
+                    lo[k] = point[k] - 1;
+                    hi[k] = point[k] + 1;
+                }
+                PointValuePair r = new BOBYQAOptimizer(2 * n + 1, 1e-3, 1e-13).optimize(new MaxEval(100_000),
+                        new ObjectiveFunction(finite), GoalType.MAXIMIZE, new InitialGuess(point), new SimpleBounds(lo, hi));
+                if (r.getValue() > bestValue) {
+                    best = r.getPoint();
+                }
+            }
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+            // BOBYQA stops this way when its trust region cannot improve on the start: the simplex's point stands
+            return best;
+        }
+        return best;
     }
 
     private void checkDimension(int dimension) {
