@@ -316,6 +316,24 @@ public final class ProfiledDeviance {
         }
     }
 
+    /**
+     * The analytic Hessian of the criterion with respect to θ ({@link ProfiledHessian}: Lindstrom &amp; Bates),
+     * reusing the profile and matrix gradients of {@code gradient}, computed at the same θ.
+     */
+    public CriterionHessian hessian(double[] theta, Gradient gradient) {
+        return new ProfiledHessian(this).at(theta, gradient);
+    }
+
+    /**
+     * The expected information of the criterion at θ ({@link ExpectedInformation}: Σ_i tr(V_i⁻¹dV_kV_i⁻¹dV_l), with
+     * the REML correction), the metric of Fisher scoring; null when some V_i is not positive definite.
+     */
+    public double[][] expectedInformation(double[] theta, Gradient gradient) {
+        double[] info = ExpectedInformation.compute(this, theta,
+                model.method() == Method.REML ? gradient.profile().covBeta() : null);
+        return info == null ? null : Matrices.square(info, theta.length);
+    }
+
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
     public double[][] blups(double[] theta, double[] beta) {
         CovarianceMatrices c = covariances(theta);

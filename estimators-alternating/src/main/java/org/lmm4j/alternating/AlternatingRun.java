@@ -199,7 +199,7 @@ final class AlternatingRun {
 
     /**
      * One Fisher-scoring step on the profiled criterion, θ − (I + λD)⁻¹g with the expected information I of
-     * {@link FisherInformation}, halved until it stays admissible and lowers the criterion; null when no
+     * {@link org.lmm4j.likelihood.ExpectedInformation}, halved until it stays admissible and lowers the criterion; null when no
      * step does (a stationary or boundary point).
      */
     private double[] scoringStep(double[] theta, double c) {
@@ -209,7 +209,7 @@ final class AlternatingRun {
         }
         int k = theta.length;
         boolean reml = model.method() == org.lmm4j.api.Method.REML;
-        double[] info = FisherInformation.compute(deviance, theta, reml ? g.profile().covBeta() : null);
+        double[] info = org.lmm4j.likelihood.ExpectedInformation.compute(deviance, theta, reml ? g.profile().covBeta() : null);
         if (info == null) {
             return null;
         }

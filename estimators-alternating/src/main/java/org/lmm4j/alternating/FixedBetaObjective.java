@@ -60,12 +60,12 @@ final class FixedBetaObjective {
     }
 
     /**
-     * The scoring metric at θ ({@link FisherInformation}): the expected Hessian of Δ(β, ·) for ML, the REML
+     * The scoring metric at θ ({@link org.lmm4j.likelihood.ExpectedInformation}): the expected Hessian of Δ(β, ·) for ML, the REML
      * information for REML ({@code profile} is the profile at θ, which carries A⁻¹); null when inadmissible.
      */
     double[] information(double[] theta, Profile profile) {
         evaluations++;
-        return FisherInformation.compute(deviance, theta, reml ? profile.covBeta() : null);
+        return org.lmm4j.likelihood.ExpectedInformation.compute(deviance, theta, reml ? profile.covBeta() : null);
     }
 
     /** Passes over the data made so far. */

@@ -16,7 +16,7 @@ import org.lmm4j.linalg.Matrices;
  * <p>The choice: inner Fisher-scoring steps d = −I(θ)⁻¹ ∂F/∂θ, where ∂F/∂θ at fixed β is the matrix gradient
  * of {@link ProfiledDeviance#gradientAtBeta} (tr[(V_i⁻¹ − V_i⁻¹r_ir_i'V_i⁻¹) ∂V_i/∂θ_k], plus REML's
  * log det term) and I(θ) is the expected Hessian of F(β, ·): Σ_i tr(V_i⁻¹V_ikV_i⁻¹V_il) for ML, minus
- * tr(A⁻¹M_kA⁻¹M_l) for REML ({@link FisherInformation}).
+ * tr(A⁻¹M_kA⁻¹M_l) for REML ({@link org.lmm4j.likelihood.ExpectedInformation}).
  * <ul>
  *   <li>Each step is halved until F strictly falls, so F never rises; when halving does not lower F (a nearly
  *       singular I), Levenberg–Marquardt damping (I + μ diag I) is raised until it does, and a scaled gradient

@@ -71,7 +71,7 @@ class FixedBetaDerivativesTest {
         ProfiledDeviance d = new ProfiledDeviance(model);
         double[] theta = point(model);
         int k = theta.length;
-        double[] info = FisherInformation.compute(d, theta, null);
+        double[] info = org.lmm4j.likelihood.ExpectedInformation.compute(d, theta, null);
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
                 double ha = 1e-4 * (1 + Math.abs(theta[a]));

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Newton–Raphson on the likelihood profiled over β (the paper, after Lindstrom &amp; Bates, JASA 1988):
  * minimises the criterion of {@link ProfiledDeviance} (Δ_p for ML, Δ_R for REML) over the covariance
- * parameters θ with its analytic gradient and the analytic Hessian of {@link ProfiledHessian}.
+ * parameters θ with its analytic gradient and the analytic Hessian of {@link org.lmm4j.likelihood.ProfiledDeviance#hessian}.
  *
  * <p>Safeguards: start from the moment estimates ({@link StartValues#moments}); a modified Hessian where
  * it is not positive definite (eigenvalues replaced by their absolute values, floored: a
@@ -142,7 +142,6 @@ public final class NewtonEstimator implements Estimator {
         private final ProfiledDeviance deviance;
         private final FitOptions options;
         private final MixedModel model;
-        private final ProfiledHessian hessian;
         private final Degeneracy degeneracy;
         private final int observations;
         private final long started = System.nanoTime();
@@ -155,7 +154,6 @@ public final class NewtonEstimator implements Estimator {
             this.deviance = deviance;
             this.options = options;
             this.model = deviance.model();
-            this.hessian = new ProfiledHessian(deviance);
             this.degeneracy = new Degeneracy(deviance);
             this.observations = model.data().observations();
         }
@@ -306,7 +304,7 @@ public final class NewtonEstimator implements Estimator {
         }
 
         private Point point(double[] phi, double[] theta, Gradient gr) {
-            CriterionHessian h = hessian.at(theta, gr);
+            CriterionHessian h = deviance.hessian(theta, gr);
             double[] gPhi = coords.gradient(phi, gr.theta());
             double[][] hPhi = coords.hessian(phi, gr.theta(), h.hessian());
             return new Point(phi, theta, gr.criterion(), gPhi, hPhi, h.worstConditioning(), h.worstGroup());

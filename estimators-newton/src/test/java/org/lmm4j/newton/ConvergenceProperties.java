@@ -40,7 +40,7 @@ class ConvergenceProperties {
             return;
         }
         Gradient g = dev.gradient(r.theta());
-        double[][] h = new ProfiledHessian(dev).at(r.theta(), g).hessian();
+        double[][] h = dev.hessian(r.theta(), g).hessian();
         SymmetricEigen eig = SymmetricEigen.of(h);
         assertTrue(eig.values()[0] > 0, () -> c + ": Hessian eigenvalues " + java.util.Arrays.toString(eig.values()));
         // the Newton decrement g'H⁻¹g/2, the predicted further fall of the criterion, is below the tolerance

@@ -13,7 +13,7 @@ import org.lmm4j.likelihood.ProfiledDeviance;
 
 /**
  * The analytic gradient of the profiled criterion ({@link ProfiledDeviance#gradient}) and the analytic Hessian
- * of {@link ProfiledHessian} agree with central finite differences, for ML and REML, on generated unbalanced
+ * of {@link org.lmm4j.likelihood.ProfiledDeviance#hessian} agree with central finite differences, for ML and REML, on generated unbalanced
  * models with scalar, diagonal, free, compound-symmetry and AR(1) Σ and free or diagonal Ω.
  */
 class DerivativeProperties {
@@ -44,7 +44,7 @@ class DerivativeProperties {
         double[] theta = c.theta();
         Gradient g = dev.gradient(theta);
         Assume.that(g != null);
-        double[][] h = new ProfiledHessian(dev).at(theta, g).hessian();
+        double[][] h = dev.hessian(theta, g).hessian();
         int n = theta.length;
         double[][] fd = new double[n][n];
         double top = 0;

@@ -1,9 +1,6 @@
-package org.lmm4j.alternating;
+package org.lmm4j.likelihood;
 
 import org.lmm4j.api.MixedModel;
-import org.lmm4j.likelihood.CovarianceMatrices;
-import org.lmm4j.likelihood.GroupBlock;
-import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.model.Group;
 
 /**
@@ -18,16 +15,16 @@ import org.lmm4j.model.Group;
  * the Fisher-scoring θ-step (Jennrich and Schluchter's scoring, Lindstrom and Bates [1]).
  * Accumulated group by group on flat m_i × m_i arrays.
  */
-final class FisherInformation {
+public final class ExpectedInformation {
 
-    private FisherInformation() {
+    private ExpectedInformation() {
     }
 
     /**
      * I(θ) as a K×K row-major array (K = length of θ), or null when some V_i is not positive definite;
      * {@code covBeta} = A⁻¹ selects the REML information, null the ML one.
      */
-    static double[] compute(ProfiledDeviance deviance, double[] theta, double[][] covBeta) {
+    public static double[] compute(ProfiledDeviance deviance, double[] theta, double[][] covBeta) {
         MixedModel model = deviance.model();
         int t = model.data().occasions();
         int q = model.data().q();

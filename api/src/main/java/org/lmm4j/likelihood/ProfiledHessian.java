@@ -1,16 +1,9 @@
-package org.lmm4j.newton;
+package org.lmm4j.likelihood;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
-import org.lmm4j.likelihood.CovarianceMatrices;
-import org.lmm4j.likelihood.CriterionHessian;
-import org.lmm4j.likelihood.Gradient;
-import org.lmm4j.likelihood.GroupBlock;
-import org.lmm4j.likelihood.GroupReduce;
-import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.likelihood.ProfiledHessianTerms;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -34,7 +27,7 @@ import org.lmm4j.model.ModelData;
  * 1/((V_i⁻¹)_jj (V_i)_jj), one minus the squared multiple correlation of an observation with the rest of
  * its group (1 for a diagonal V_i, → 0 as V_i degenerates).
  */
-public final class ProfiledHessian {
+final class ProfiledHessian {
 
     private final ProfiledDeviance deviance;
     private final MixedModel model;
@@ -45,7 +38,7 @@ public final class ProfiledHessian {
     private final int nSigma;
     private final int observations;
 
-    public ProfiledHessian(ProfiledDeviance deviance) {
+    ProfiledHessian(ProfiledDeviance deviance) {
         this.deviance = deviance;
         this.model = deviance.model();
         this.data = model.data();
