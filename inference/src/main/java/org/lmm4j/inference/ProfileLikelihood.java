@@ -106,45 +106,24 @@ public final class ProfileLikelihood {
         int q = model.data().q();
         double vHat = estimates[i];
         double target = side * z;
-        double inside = vHat;
-        double outside = Double.NaN;
-        if (side < 0 && par.isStandardDeviation(q) || par.isCorrelation(q)) {
-            double bound = par.isCorrelation(q) ? side : 0;
-            if (Math.abs(bound - vHat) <= BOUNDARY * Math.max(1, Math.abs(vHat))) {
-                return bound;   // a boundary estimate (singular fit): the interval ends at the bound
-            }
-            for (double f : TOWARDS_BOUND) {
-                double v = vHat + f * (bound - vHat);
-                double zeta = zeta(i, par, v, trace);
-                if (side * (zeta - target) >= 0) {
-                    outside = v;
-                    break;
-                }
-                inside = v;
-            }
-            if (Double.isNaN(outside)) {
-                return bound;
-            }
-        } else {
-            double step = par.kind() == ModelParameters.Kind.FIXED ? fit.standardErrors()[par.index()]
-                    : 0.25 * Math.abs(vHat);
-            for (int k = 0; k < MAX_DOUBLINGS; k++) {
-                double v = vHat + side * step * (1 << k);
-                double zeta = zeta(i, par, v, trace);
-                if (side * (zeta - target) >= 0) {
-                    outside = v;
-                    break;
-                }
-                inside = v;
-            }
-            if (Double.isNaN(outside)) {
-                return side * Double.POSITIVE_INFINITY;
-            }
+        boolean bounded = side < 0 && par.isStandardDeviation(q) || par.isCorrelation(q);
+        double bound = !bounded ? side * Double.POSITIVE_INFINITY : par.isCorrelation(q) ? side : 0;
+        if (bounded && Math.abs(bound - vHat) <= BOUNDARY * Math.max(1, Math.abs(vHat))) {
+            return bound;   // a boundary estimate (singular fit): the interval ends at the bound
         }
-        double accuracy = 1e-9 * Math.max(Math.abs(vHat), Math.abs(outside - inside));
-        BrentSolver solver = new BrentSolver(1e-12, accuracy, 1e-14);
-        return solver.solve(200, v -> zeta(i, par, v, trace) - target, Math.min(inside, outside),
-                Math.max(inside, outside));
+        double step = par.kind() == ModelParameters.Kind.FIXED ? fit.standardErrors()[par.index()] : 0.25 * Math.abs(vHat);
+        int tries = bounded ? TOWARDS_BOUND.length : MAX_DOUBLINGS;
+        double inside = vHat;
+        for (int k = 0; k < tries; k++) {
+            double v = bounded ? vHat + TOWARDS_BOUND[k] * (bound - vHat) : vHat + side * step * (1 << k);
+            if (side * (zeta(i, par, v, trace) - target) >= 0) {
+                double accuracy = 1e-9 * Math.max(Math.abs(vHat), Math.abs(v - inside));
+                return new BrentSolver(1e-12, accuracy, 1e-14).solve(200, u -> zeta(i, par, u, trace) - target,
+                        Math.min(inside, v), Math.max(inside, v));
+            }
+            inside = v;
+        }
+        return bound;   // ζ never reaches ±z: the interval runs to the bound (or is unbounded)
     }
 
     /** ζ(v) for parameter i held at v (memoised in {@code trace}). */
