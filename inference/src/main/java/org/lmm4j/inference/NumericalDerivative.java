@@ -16,7 +16,8 @@ public final class NumericalDerivative {
     /** Step for a coordinate at zero, numDeriv's {@code eps}. */
     public static final double ZERO_STEP = 1e-4;
 
-    private static final int LEVELS = 4;
+    /** numDeriv's four steps h, h/2, h/4, h/8: error O(h⁸). */
+    public static final int DEFAULT_LEVELS = 4;
 
     private NumericalDerivative() {
     }
@@ -26,10 +27,18 @@ public final class NumericalDerivative {
      * returns null (an inadmissible point) anywhere on the stencil.
      */
     public static double[][] jacobian(Function<double[], double[]> f, double[] x) {
+        return jacobian(f, x, DEFAULT_LEVELS);
+    }
+
+    /** The Jacobian with {@code levels} steps h, h/2, ... (1: plain central differences, error O(h²)). */
+    public static double[][] jacobian(Function<double[], double[]> f, double[] x, int levels) {
+        if (levels < 1) {
+            throw new IllegalArgumentException("levels must be at least 1");
+        }
         double[][] jac = new double[x.length][];
         for (int k = 0; k < x.length; k++) {
             double h = Math.abs(x[k]) > 0 ? RELATIVE_STEP * Math.abs(x[k]) : ZERO_STEP;
-            jac[k] = partial(f, x, k, h);
+            jac[k] = partial(f, x, k, h, levels);
             if (jac[k] == null) {
                 return null;
             }
@@ -37,9 +46,9 @@ public final class NumericalDerivative {
         return jac;
     }
 
-    private static double[] partial(Function<double[], double[]> f, double[] x, int k, double h) {
-        double[][] a = new double[LEVELS][];
-        for (int i = 0; i < LEVELS; i++) {
+    private static double[] partial(Function<double[], double[]> f, double[] x, int k, double h, int levels) {
+        double[][] a = new double[levels][];
+        for (int i = 0; i < levels; i++) {
             double step = h / (1 << i);
             double[] plus = x.clone();
             double[] minus = x.clone();
@@ -55,9 +64,9 @@ public final class NumericalDerivative {
                 a[i][m] = (fp[m] - fm[m]) / (2 * step);
             }
         }
-        for (int level = 1; level < LEVELS; level++) {
+        for (int level = 1; level < levels; level++) {
             double four = Math.pow(4, level);
-            for (int i = 0; i < LEVELS - level; i++) {
+            for (int i = 0; i < levels - level; i++) {
                 for (int m = 0; m < a[i].length; m++) {
                     a[i][m] = (four * a[i + 1][m] - a[i][m]) / (four - 1);
                 }
