@@ -41,10 +41,16 @@ public final class ParametricBootstrap {
      * @param intervals     percentile intervals, in {@link ModelParameters} order
      * @param samples       the refits' parameter values, [replicate][parameter] (failed refits left out)
      * @param failed        refits that ended FAILED or UNBOUNDED
-     * @param threads       threads used
+     * @param threads       threads of the pool
+     * @param perWorker     refits done by each worker thread that took part (their sum is the number of refits)
      * @param elapsedNanos  wall time of the refits
      */
-    public record Result(List<Interval> intervals, double[][] samples, int failed, int threads, long elapsedNanos) {
+    public record Result(List<Interval> intervals, double[][] samples, int failed, int threads, List<Integer> perWorker,
+                         long elapsedNanos) {
+
+        public Result {
+            perWorker = List.copyOf(perWorker);
+        }
     }
 
     /**
@@ -66,6 +72,7 @@ public final class ParametricBootstrap {
         long[] seeds = new SplittableRandom(seed).longs(replicates).toArray();
         double[][] values = new double[replicates][];
         AtomicInteger done = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> workers = new java.util.concurrent.ConcurrentHashMap<>();
         Object lock = new Object();
         long start = System.nanoTime();
         ForkJoinPool pool = new ForkJoinPool(threads);
@@ -77,6 +84,7 @@ public final class ParametricBootstrap {
                 if (r.status() != FitStatus.FAILED && r.status() != FitStatus.UNBOUNDED) {
                     values[k] = parameters.values(r);
                 }
+                workers.computeIfAbsent(Thread.currentThread().getName(), w -> new AtomicInteger()).incrementAndGet();
                 int n = done.incrementAndGet();
                 synchronized (lock) {
                     progress.accept(n);
@@ -105,7 +113,9 @@ public final class ParametricBootstrap {
             intervals.add(new Interval(parameters.names().get(j), estimates[j], quantile(col, (1 - level) / 2),
                     quantile(col, (1 + level) / 2), List.of()));
         }
-        return new Result(intervals, samples, replicates - samples.length, threads, elapsed);
+        List<Integer> perWorker = workers.values().stream().map(AtomicInteger::get)
+                .sorted(java.util.Comparator.reverseOrder()).toList();
+        return new Result(intervals, samples, replicates - samples.length, threads, perWorker, elapsed);
     }
 
     /** R's type-7 quantile of sorted values: x[h] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]) with h = (n − 1)p. */

@@ -35,6 +35,7 @@ class ParametricBootstrapTest {
                 0.95, 2, k -> { });
         List<Interval> profile = new ProfileLikelihood(model, newton, FitOptions.defaults(), fit).intervals(0.95);
         assertEquals(0, boot.failed());
+        assertEquals(REFITS, boot.perWorker().stream().mapToInt(Integer::intValue).sum());
         for (int j = 0; j < profile.size(); j++) {
             Interval b = boot.intervals().get(j);
             Interval p = profile.get(j);

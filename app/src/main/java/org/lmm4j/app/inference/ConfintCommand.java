@@ -131,6 +131,8 @@ public final class ConfintCommand implements Callable<Integer> {
             o.put("replicates", boot.samples().length + boot.failed());
             o.put("failed", boot.failed());
             o.put("threads", boot.threads());
+            ArrayNode workers = o.putArray("refitsPerWorker");
+            boot.perWorker().forEach(workers::add);
             o.put("seed", seed);
             FitJson.number(o, "elapsedMillis", boot.elapsedNanos() / 1e6);
         }
@@ -159,7 +161,9 @@ public final class ConfintCommand implements Callable<Integer> {
         }
         if (boot != null) {
             s.append(boot.samples().length + boot.failed()).append(" refits (").append(boot.failed())
-                    .append(" failed), seed ").append(seed).append(", ").append(boot.threads()).append(" threads, ")
+                    .append(" failed), seed ").append(seed).append(", ").append(boot.threads()).append(" threads (refits per worker ")
+                    .append(boot.perWorker().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")))
+                    .append("), ")
                     .append(Numbers.fixed(boot.elapsedNanos() / 1e9, 2)).append(" s\n");
         }
         return s.toString();
