@@ -1,10 +1,16 @@
 package org.lmm4j.api;
 
+import org.lmm4j.likelihood.ProfiledDeviance;
+
 /**
- * An algorithm that minimises the deviance of a {@link MixedModel} (DESIGN §2). Implementations
- * are stateless plug-ins discovered with {@link java.util.ServiceLoader}; they receive the model
- * (data, Σ and Ω structures, ML or REML), build its {@link org.lmm4j.likelihood.ProfiledDeviance}
- * once and never re-derive the likelihood themselves.
+ * An algorithm that minimises the criterion of a {@link MixedModel} (Δ_p for ML, Δ_R for REML; docs/DESIGN.md,
+ * "Estimators"). Implementations are stateless plug-ins discovered with {@link java.util.ServiceLoader}.
+ *
+ * <p>The SPI is the algorithm alone: the host ({@link org.lmm4j.optimise.Fitting}) builds the criterion once,
+ * chooses the start values (several where the likelihood may have several minima), calls {@link #minimise}, runs the
+ * shared finishing step when asked ({@link FitOptions#finish()}), catches failures in one place and assembles the
+ * {@link FitResult}. An estimator uses the shared optimisation core ({@link org.lmm4j.optimise}) for any
+ * second-order step, boundary handling and unboundedness test, and never re-derives the likelihood.
  */
 public interface Estimator {
 
@@ -15,8 +21,21 @@ public interface Estimator {
     String description();
 
     /**
-     * Fits the model. Never throws for numerical trouble: non-convergence, an unbounded
-     * likelihood or a failure are reported through {@link FitResult#status()}.
+     * Runs the algorithm from {@code start}. Numerical trouble (non-convergence, an unbounded likelihood, a
+     * breakdown) is a status of the returned run; an exception is a programming error and is reported as one.
      */
-    FitResult fit(MixedModel model, FitOptions options);
+    EstimatorRun minimise(ProfiledDeviance criterion, double[] start, FitOptions options);
+
+    /**
+     * False when the estimator is itself the finishing step (Newton–Raphson on the profiled criterion), so the host
+     * does not run it twice.
+     */
+    default boolean wantsFinish() {
+        return true;
+    }
+
+    /** Fits a model through the host: criterion, starts, this algorithm, the shared finish, the result. */
+    default FitResult fit(MixedModel model, FitOptions options) {
+        return org.lmm4j.optimise.Fitting.fit(this, model, options);
+    }
 }

@@ -35,9 +35,14 @@ public record FitResult(FitStatus status, String reason, Method method, String e
         provenance = Map.copyOf(provenance);
     }
 
-    /** Iterations the estimator took. */
+    /** Iterations the estimator's own algorithm took. */
     public int iterations() {
         return summary.iterations();
+    }
+
+    /** Iterations of the shared finishing step after the estimator's own (0 without one). */
+    public int finishIterations() {
+        return summary.finishIterations();
     }
 
     /** Criterion evaluations the estimator made. */

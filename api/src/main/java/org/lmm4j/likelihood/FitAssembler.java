@@ -13,7 +13,7 @@ import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.api.OptimisationSummary;
-import org.lmm4j.linalg.Matrices;
+import org.lmm4j.optimise.Boundary;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -23,12 +23,6 @@ import org.lmm4j.model.ModelData;
  * the provenance. The one place where these are computed, whatever the estimator.
  */
 public final class FitAssembler {
-
-    /** Eigenvalue of Ω (relative to its largest) or variance of Σ (relative to the largest) below which a fit is singular. */
-    public static final double SINGULAR_TOLERANCE = 1e-6;
-
-    /** Eigenvalue of Ω relative to the residual variance below which a random-effects fit is singular. */
-    public static final double RELATIVE_VARIANCE_TOLERANCE = 1e-8;
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
@@ -72,14 +66,15 @@ public final class FitAssembler {
         for (Group g : data.groups()) {
             ids.add(g.id());
         }
-        boolean singular = isSingular(c, data.q() > 0);
+        boolean singular = Boundary.isSingular(c, data.q() > 0, s.settings().control());
         if (singular && status == FitStatus.CONVERGED) {
             warnings.add("boundary (singular) fit: a variance is at zero or a correlation at ±1");
         }
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("lmm4j", Version.current());
         provenance.put("estimator", s.estimator());
-        provenance.put("settings", s.settings());
+        provenance.put("starts", String.valueOf(s.starts()));
+        s.settings().asMap().forEach((key, value) -> provenance.put("settings." + key, String.valueOf(value)));
         provenance.put("method", model.method().name());
         provenance.put("residual", model.residual().name());
         provenance.put("randomEffects", model.randomEffects() == null ? "none" : model.randomEffects().name());
@@ -88,28 +83,6 @@ public final class FitAssembler {
                 m2ll + 2 * k, m2ll + k * Math.log(n), k, n, data.groupCount(), data.fixedNames(), beta, se, cov,
                 data.occasionLabels(), c.sigma(), data.randomNames(), data.q() > 0 ? c.omega() : null, ids, blups,
                 theta.clone(), singular, warnings, s, provenance);
-    }
-
-    /**
-     * A boundary fit, in lme4's sense: an eigenvalue of Ω at zero relative to the residual variance
-     * (Ω/σ̄² with σ̄² the mean diagonal of Σ; lme4 flags relative Cholesky factors below 1e-4, i.e.
-     * relative variances below 1e-8), which covers a variance at zero and a correlation at ±1; or Σ
-     * itself with an eigenvalue at zero relative to its largest.
-     */
-    static boolean isSingular(CovarianceMatrices c, boolean hasRandom) {
-        double[] sigmaEv = Matrices.eigenvalues(c.sigma());
-        if (sigmaEv.length > 0 && sigmaEv[0] <= SINGULAR_TOLERANCE * Math.abs(sigmaEv[sigmaEv.length - 1])) {
-            return true;
-        }
-        if (hasRandom && c.omega().length > 0) {
-            double residualScale = 0;
-            for (int i = 0; i < c.sigma().length; i++) {
-                residualScale += c.sigma()[i][i] / c.sigma().length;
-            }
-            double[] ev = Matrices.eigenvalues(c.omega());
-            return ev[0] <= RELATIVE_VARIANCE_TOLERANCE * residualScale;
-        }
-        return false;
     }
 
     /** SHA-256 of the model data (y, X, Z, occasions, group sizes), first 16 hex digits. */

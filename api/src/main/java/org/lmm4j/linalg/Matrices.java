@@ -1,8 +1,5 @@
 package org.lmm4j.linalg;
 
-import org.ojalgo.matrix.decomposition.Eigenvalue;
-import org.ojalgo.matrix.store.MatrixStore;
-import org.ojalgo.matrix.store.R064Store;
 
 /** Small helpers between {@code double[][]} and flat row-major arrays, and spectral checks via ojAlgo. */
 public final class Matrices {
@@ -38,24 +35,9 @@ public final class Matrices {
         }
     }
 
-    /** Eigenvalues of a symmetric matrix, ascending (ojAlgo). */
+    /** Eigenvalues of a symmetric matrix, ascending ({@link SymmetricEigen}). */
     public static double[] eigenvalues(double[][] a) {
-        int n = a.length;
-        if (n == 0) {
-            return new double[0];
-        }
-        R064Store m = R064Store.FACTORY.rows(a);
-        Eigenvalue<Double> evd = Eigenvalue.R064.make(m, true);
-        if (!evd.decompose(m)) {
-            throw new ArithmeticException("eigen decomposition failed");
-        }
-        MatrixStore<Double> d = evd.getD();
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = d.doubleValue(i, i);
-        }
-        java.util.Arrays.sort(values);
-        return values;
+        return SymmetricEigen.of(a).values();
     }
 
     /** True when the symmetric matrix is positive definite (its Cholesky factor exists). */

@@ -3,16 +3,12 @@ package org.lmm4j.testkit;
 import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.Estimator;
+import org.lmm4j.api.EstimatorRun;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.IterationRecord;
-import org.lmm4j.api.MixedModel;
-import org.lmm4j.api.OptimisationSummary;
-import org.lmm4j.likelihood.FitAssembler;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.likelihood.StartValues;
 
 /**
  * A plain reference minimiser of the profiled criterion for the estimator contract (not a plug-in):
@@ -36,19 +32,21 @@ public final class ReferenceMinimiser implements Estimator {
         return "test kit: BFGS on the profiled criterion with backtracking inside the admissible region";
     }
 
+    /** The reference must stay independent of the optimisation core: no Newton finish after it. */
     @Override
-    public FitResult fit(MixedModel model, FitOptions options) {
-        long start = System.nanoTime();
-        ProfiledDeviance pd = new ProfiledDeviance(model);
+    public boolean wantsFinish() {
+        return false;
+    }
+
+    @Override
+    public EstimatorRun minimise(ProfiledDeviance pd, double[] start, FitOptions options) {
         int k = pd.thetaLength();
-        double[] theta = StartValues.moments(model);
-        double[] thetaStart = theta.clone();
+        double[] theta = start.clone();
         Gradient g = pd.gradient(theta);
         long evaluations = 1;
         List<IterationRecord> trace = new ArrayList<>();
         if (g == null || !pd.isAdmissible(theta, options.constrainPsd())) {
-            return FitAssembler.assemble(pd, new OptimisationSummary(NAME, FitStatus.FAILED, "inadmissible start",
-                    thetaStart, theta, 0, evaluations, System.nanoTime() - start, trace, List.of(), "bfgs"));
+            return EstimatorRun.failed("inadmissible start", theta);
         }
         double f = g.criterion();
         double[] grad = g.theta();
@@ -122,8 +120,7 @@ public final class ReferenceMinimiser implements Estimator {
                 break;
             }
         }
-        return FitAssembler.assemble(pd, new OptimisationSummary(NAME, status, "", thetaStart, theta, iteration,
-                evaluations, System.nanoTime() - start, trace, List.of(), "bfgs, Armijo 1e-4"));
+        return new EstimatorRun(status, "", theta, iteration, evaluations, trace, List.of());
     }
 
     private static double[][] bfgs(double[][] h, double[] s, double[] y, double sy) {

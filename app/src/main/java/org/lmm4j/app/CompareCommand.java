@@ -92,20 +92,21 @@ public final class CompareCommand implements Callable<Integer> {
         for (EstimatorComparison.Row r : c.rows()) {
             w = Math.max(w, r.estimator().length());
         }
-        String fmt = "%-" + (w + 2) + "s%-15s%14s%14s%12s%13s%12s  %s%n";
-        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "evaluations",
-                "time (ms)", "reason"));
+        String fmt = "%-" + (w + 2) + "s%-15s%14s%14s%12s%9s%13s%12s  %s%n";
+        s.append(String.format(fmt, "estimator", "status", "deviance", "-2 logLik", "iterations", "finish",
+                "evaluations", "time (ms)", "reason"));
         for (EstimatorComparison.Row row : c.rows()) {
             FitResult r = row.result();
             s.append(String.format(fmt, row.estimator(), row.status(),
                     r == null ? "-" : Numbers.fixed(r.criterion(), 6),
                     r == null ? "-" : Numbers.fixed(r.minus2LogLik(), 6),
                     r == null ? "-" : Integer.toString(r.iterations()),
+                    r == null ? "-" : Integer.toString(r.finishIterations()),
                     r == null ? "-" : Long.toString(r.evaluations()),
                     Numbers.fixed(r == null ? row.wallMillis() : r.elapsedMillis(), 1),
                     row.reason() == null ? "" : row.reason()));
         }
-        s.append('\n');
+        s.append("(iterations: the estimator's own; finish: Newton steps after it, --finish none to leave them out)\n\n");
         int n = c.converged().size();
         if (n < 2) {
             s.append("Fewer than two estimators converged (").append(n).append("): no disagreement to report.\n");
@@ -142,6 +143,7 @@ public final class CompareCommand implements Callable<Integer> {
                 j.putNull("deviance");
                 j.putNull("minus2LogLik");
                 j.putNull("iterations");
+                j.putNull("finishIterations");
                 j.putNull("evaluations");
                 FitJson.number(j, "elapsedMillis", row.wallMillis());
                 j.putNull("fixedEffects");
@@ -149,6 +151,7 @@ public final class CompareCommand implements Callable<Integer> {
                 FitJson.number(j, "deviance", r.criterion());
                 FitJson.number(j, "minus2LogLik", r.minus2LogLik());
                 j.put("iterations", r.iterations());
+                j.put("finishIterations", r.finishIterations());
                 j.put("evaluations", r.evaluations());
                 FitJson.number(j, "elapsedMillis", r.elapsedMillis());
                 j.set("fixedEffects", FitJson.named(r.fixedNames(), r.fixedEffects()));

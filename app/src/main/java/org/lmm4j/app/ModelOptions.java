@@ -71,6 +71,16 @@ public final class ModelOptions {
             + "compare plain EM with the accelerated one.")
     boolean noAccelerate;
 
+    @Option(names = "--finish", paramLabel = "newton|none", defaultValue = "newton",
+            description = "What runs after the estimator's own iterations: Newton steps on the profiled likelihood "
+                    + "(the default, as nlme finishes its EM) or none, to see what the algorithm does by itself. "
+                    + "Finishing iterations are counted and labelled apart. Default: newton.")
+    String finish;
+
+    @Option(names = "--single-start", description = "Run from the moment start values only (no multi-start where "
+            + "the likelihood may have several minima).")
+    boolean singleStart;
+
     /** The estimator run when none is named. */
     public static final String DEFAULT_ESTIMATOR = "newton";
 
@@ -125,9 +135,19 @@ public final class ModelOptions {
         return method;
     }
 
+    /** The finishing step of --finish. */
+    private org.lmm4j.api.Finish finish() {
+        return switch (finish == null ? "newton" : finish.toLowerCase(java.util.Locale.ROOT)) {
+            case "newton" -> org.lmm4j.api.Finish.NEWTON;
+            case "none" -> org.lmm4j.api.Finish.NONE;
+            default -> throw new InputException("--finish must be newton or none (got " + finish + ")");
+        };
+    }
+
     /** The estimator options: the defaults, with --max-iterations, --tolerance and --no-accelerate applied. */
     public FitOptions fitOptions() {
-        FitOptions o = FitOptions.defaults().withAccelerate(!noAccelerate);
+        FitOptions o = FitOptions.defaults().withAccelerate(!noAccelerate).withFinish(finish())
+                .withControl(org.lmm4j.api.Control.defaults().withMultiStart(!singleStart));
         if (maxIterations != null) {
             if (maxIterations < 1) {
                 throw new InputException("--max-iterations must be at least 1 (got " + maxIterations + ")");

@@ -3,14 +3,10 @@ package org.lmm4j.app;
 import java.util.List;
 import org.lmm4j.api.Estimator;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
+import org.lmm4j.api.EstimatorRun;
 import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.IterationRecord;
-import org.lmm4j.api.MixedModel;
-import org.lmm4j.api.OptimisationSummary;
-import org.lmm4j.likelihood.FitAssembler;
 import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.likelihood.StartValues;
 
 /**
  * An estimator that exists only in the test class path (registered in the test resources'
@@ -32,17 +28,18 @@ public final class TestOnlyEstimator implements Estimator {
         return "test plug-in: evaluates the deviance at the start values and stops (never converges)";
     }
 
+    /** Stops where it starts: the host's finish would otherwise converge for it. */
     @Override
-    public FitResult fit(MixedModel model, FitOptions options) {
-        long start = System.nanoTime();
-        ProfiledDeviance deviance = new ProfiledDeviance(model);
-        double[] theta = StartValues.moments(model);
-        double c = deviance.criterion(theta);
+    public boolean wantsFinish() {
+        return false;
+    }
+
+    @Override
+    public EstimatorRun minimise(ProfiledDeviance deviance, double[] start, FitOptions options) {
+        double c = deviance.criterion(start);
         IterationRecord only = new IterationRecord(0, c, Double.NaN, 0, 1);
         options.progress().accept(only);
-        OptimisationSummary s = new OptimisationSummary(NAME, FitStatus.NOT_CONVERGED,
-                "the test-only estimator stops at the start values", theta, theta, 0, 1, System.nanoTime() - start,
-                List.of(only), List.of(), "none");
-        return FitAssembler.assemble(deviance, s);
+        return new EstimatorRun(FitStatus.NOT_CONVERGED, "the test-only estimator stops at the start values", start, 0,
+                1, List.of(only), List.of());
     }
 }

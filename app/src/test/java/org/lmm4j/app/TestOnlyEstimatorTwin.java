@@ -2,8 +2,8 @@ package org.lmm4j.app;
 
 import org.lmm4j.api.Estimator;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
-import org.lmm4j.api.MixedModel;
+import org.lmm4j.api.EstimatorRun;
+import org.lmm4j.likelihood.ProfiledDeviance;
 
 /** A second plug-in claiming the name of {@link TestOnlyEstimator}, to check that duplicates are refused. */
 public final class TestOnlyEstimatorTwin implements Estimator {
@@ -19,7 +19,7 @@ public final class TestOnlyEstimatorTwin implements Estimator {
     }
 
     @Override
-    public FitResult fit(MixedModel model, FitOptions options) {
+    public EstimatorRun minimise(ProfiledDeviance criterion, double[] start, FitOptions options) {
         throw new UnsupportedOperationException("never fitted: discovery must refuse it first");
     }
 }

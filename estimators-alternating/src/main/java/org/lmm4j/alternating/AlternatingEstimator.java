@@ -2,9 +2,7 @@ package org.lmm4j.alternating;
 
 import org.lmm4j.api.Estimator;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
-import org.lmm4j.api.MixedModel;
-import org.lmm4j.likelihood.FitAssembler;
+import org.lmm4j.api.EstimatorRun;
 import org.lmm4j.likelihood.ProfiledDeviance;
 
 /**
@@ -16,7 +14,7 @@ import org.lmm4j.likelihood.ProfiledDeviance;
  *       ({@link ProfiledDeviance#profile}).</li>
  *   <li>θ-step: for a marginal ML model with every occasion seen once per group, the structure's closed-form
  *       maximiser of the residual scatter Σ_i r_ir_i' ({@link ScatterStep}); otherwise inner Fisher-scoring
- *       steps on F(β, θ) with step halving, Ω kept positive semi-definite by projection ({@link ScoringStep}).</li>
+ *       steps on F(β, θ) by the shared second-order step, Ω kept positive semi-definite by its coordinates ({@link ScoringStep}).</li>
  *   <li>ML alternates over Δ(β, θ); REML over Δ(β, θ) + log det(Σ X_i'V_i⁻¹X_i), whose β-minimiser is the
  *       same GLS estimate ({@link FixedBetaObjective}). The monitored criterion, Δ_p or Δ_R, never rises.</li>
  * </ul>
@@ -38,8 +36,7 @@ public final class AlternatingEstimator implements Estimator {
     }
 
     @Override
-    public FitResult fit(MixedModel model, FitOptions options) {
-        ProfiledDeviance deviance = new ProfiledDeviance(model);
-        return FitAssembler.assemble(deviance, new AlternatingRun(deviance, options).run(NAME));
+    public EstimatorRun minimise(ProfiledDeviance criterion, double[] start, FitOptions options) {
+        return new AlternatingRun(criterion, options).run(start);
     }
 }

@@ -6,6 +6,7 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.linalg.Matrices;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
+import org.lmm4j.optimise.Boundary;
 
 /**
  * The closed-form θ-step of a marginal model (no random effects) in which every group is seen once at
@@ -15,19 +16,21 @@ import org.lmm4j.model.ModelData;
  * ({@link CovarianceStructure#maximise}): C/n for a free Σ, diag(C)/n for a diagonal one, tr C/(nT) for a scalar one.
  *
  * <p>When that maximiser is singular (e.g. a line per subject with a free Σ: C has rank T − 2), the
- * deviance has no minimum: it is probed along Σ_ε = maximise(C + ε n s I) with s = tr C/(nT), ε → 0,
- * and reported as unbounded when it keeps falling.
+ * deviance may have no minimum: it is probed along Σ_ε = maximise(C + ε n s I) with s = tr C/(nT), ε → 0, and the
+ * decade test of {@link Boundary} decides whether it falls without bound.
  */
 final class ScatterStep {
 
-    private static final double[] PROBE = {1e-2, 1e-4, 1e-6, 1e-8};
+    private static final double[] PROBE = {1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
 
     private final FixedBetaObjective objective;
     private final MixedModel model;
+    private final Boundary boundary;
 
-    ScatterStep(FixedBetaObjective objective) {
+    ScatterStep(FixedBetaObjective objective, Boundary boundary) {
         this.objective = objective;
         this.model = objective.deviance().model();
+        this.boundary = boundary;
     }
 
     /** True for ML marginal models whose every group has each occasion exactly once. */
@@ -87,55 +90,48 @@ final class ScatterStep {
         if (structure.isPositiveDefinite(next, t)) {
             double value = objective.value(beta, next);
             if (value <= current) {
-                return new ThetaUpdate(next, value, 1, Double.NaN, null);
+                return new ThetaUpdate(next, value, 1, Double.NaN);
             }
             return null;
         }
-        return probe(beta, theta, scatter, n, current);
+        return probe(beta, scatter, n, current);
     }
 
-    /** Follows Σ_ε towards the singular maximiser; unbounded when F keeps falling below the current value. */
-    private ThetaUpdate probe(double[] beta, double[] theta, double[][] scatter, double n, double current) {
+    /**
+     * Where the maximiser is singular: the point Σ_ε = maximise(C + ε n s I), s = tr C/(nT), closest to the singular
+     * limit at which F still falls (ε = 10⁻², 10⁻⁴, …), so the outer loop sees Σ degenerate; when F falls by more
+     * than the decade test asks along the whole path ({@link Boundary#fallsWithoutBound}), the step says so and the
+     * run ends UNBOUNDED. Null when F does not fall along the path.
+     */
+    private ThetaUpdate probe(double[] beta, double[][] scatter, double n, double current) {
         int t = scatter.length;
         double s = 0;
         for (int a = 0; a < t; a++) {
             s += scatter[a][a];
         }
-        s /= n * t;
-        double previous = current;
-        double[] last = null;
-        double lastValue = Double.NaN;
-        for (double eps : PROBE) {
-            double[][] ridged = Matrices.copy(scatter);
+        double scale = s / (n * t);
+        java.util.function.DoubleFunction<double[]> ridged = eps -> {
+            double[][] m = Matrices.copy(scatter);
             for (int a = 0; a < t; a++) {
-                ridged[a][a] += eps * n * s;
+                m[a][a] += eps * n * scale;
             }
-            double[] th = model.residual().maximise(ridged, n);
+            return model.residual().maximise(m, n);
+        };
+        double[] last = null;
+        double lastValue = current;
+        for (double eps : PROBE) {
+            double[] th = ridged.apply(eps);
             double value = objective.value(beta, th);
-            if (!(value < previous)) {
-                return null;
+            if (!(value < lastValue)) {
+                break;
             }
-            previous = value;
             last = th;
             lastValue = value;
         }
-        int rank = rank(scatter);
-        String reason = String.format(java.util.Locale.ROOT,
-                "Σ degenerates: at fixed β the residual scatter has rank %d of %d, so the deviance falls without "
-                        + "bound as Σ approaches it (already %.4g at a distance 1e-8): the likelihood is unbounded",
-                rank, t, lastValue);
-        return new ThetaUpdate(last, lastValue, PROBE.length, Double.NaN, reason);
-    }
-
-    private static int rank(double[][] scatter) {
-        double[] ev = Matrices.eigenvalues(scatter);
-        double top = Math.abs(ev[ev.length - 1]);
-        int r = 0;
-        for (double e : ev) {
-            if (e > 1e-10 * top) {
-                r++;
-            }
+        if (last == null) {
+            return null;
         }
-        return r;
+        boolean unbounded = boundary.fallsWithoutBound(eps -> objective.value(beta, ridged.apply(eps)));
+        return new ThetaUpdate(last, lastValue, PROBE.length, Double.NaN, unbounded);
     }
 }

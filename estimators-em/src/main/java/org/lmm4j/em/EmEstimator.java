@@ -1,15 +1,9 @@
 package org.lmm4j.em;
 
-import java.util.List;
 import org.lmm4j.api.Estimator;
+import org.lmm4j.api.EstimatorRun;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
-import org.lmm4j.api.FitStatus;
-import org.lmm4j.api.MixedModel;
-import org.lmm4j.api.OptimisationSummary;
-import org.lmm4j.likelihood.FitAssembler;
 import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.likelihood.StartValues;
 
 /**
  * The paper's second route: the EM algorithm with the random coefficients as missing data (Laird &amp;
@@ -65,22 +59,7 @@ public final class EmEstimator implements Estimator {
     }
 
     @Override
-    public FitResult fit(MixedModel model, FitOptions options) {
-        long start = System.nanoTime();
-        ProfiledDeviance deviance = new ProfiledDeviance(model);
-        double[] theta0;
-        try {
-            theta0 = StartValues.moments(model);
-        } catch (RuntimeException e) {
-            return failed(deviance, options, start, "no start values: " + e.getMessage());
-        }
-        return new EmRun(deviance, options, theta0, start).execute();
-    }
-
-    private FitResult failed(ProfiledDeviance deviance, FitOptions options, long start, String reason) {
-        double[] theta = new double[deviance.thetaLength()];
-        OptimisationSummary s = new OptimisationSummary(name(), FitStatus.FAILED, reason, theta, theta, 0, 0,
-                System.nanoTime() - start, List.of(), List.of(), EmRun.settings(options));
-        return FitAssembler.assemble(deviance, s);
+    public EstimatorRun minimise(ProfiledDeviance criterion, double[] start, FitOptions options) {
+        return new EmRun(criterion, options, start).execute();
     }
 }

@@ -77,14 +77,12 @@ final class MStep {
         return Q_SLACK * Math.max(1, Math.abs(v));
     }
 
-    /** The structure's maximiser of Q for the scatter, or null when it fails or returns nonsense. */
+    /**
+     * The structure's maximiser of Q for the scatter, or null when it returns nonsense (wrong length, not finite).
+     * A plug-in that throws has a bug: its exception goes to the host, which reports it.
+     */
     private static double[] candidate(CovarianceStructure structure, double[][] scatter, double n, int length) {
-        double[] candidate;
-        try {
-            candidate = structure.maximise(scatter, n);
-        } catch (RuntimeException ex) {
-            return null;
-        }
+        double[] candidate = structure.maximise(scatter, n);
         return candidate == null || candidate.length != length || !allFinite(candidate) ? null : candidate;
     }
 

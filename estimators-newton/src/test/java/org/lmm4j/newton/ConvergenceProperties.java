@@ -1,5 +1,6 @@
 package org.lmm4j.newton;
 
+import org.lmm4j.linalg.SymmetricEigen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -90,6 +90,7 @@ public final class FitJson {
         o.put("groups", r.groups());
         o.put("droppedRows", c.droppedRows());
         o.put("iterations", r.iterations());
+        o.put("finishIterations", r.finishIterations());
         o.put("evaluations", r.evaluations());
         number(o, "elapsedMillis", r.elapsedMillis());
         o.set("fixedEffects", named(r.fixedNames(), r.fixedEffects()));
@@ -120,6 +121,7 @@ public final class FitJson {
             row.put("iteration", t.iteration());
             number(row, "criterion", t.criterion());
             number(row, "gradientNorm", t.gradientNorm());
+            row.put("phase", t.phase());
             trace.add(row);
         }
         o.set("trace", trace);

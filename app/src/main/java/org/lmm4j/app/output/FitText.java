@@ -107,7 +107,9 @@ public final class FitText {
         }
         s.append('\n');
 
-        s.append("Iterations: ").append(r.iterations()).append(", deviance evaluations: ").append(r.evaluations())
+        s.append("Iterations: ").append(r.iterations())
+                .append(r.finishIterations() > 0 ? " + " + r.finishIterations() + " finishing Newton steps" : "")
+                .append(", deviance evaluations: ").append(r.evaluations())
                 .append(", time: ").append(Numbers.fixed(r.elapsedMillis(), 1)).append(" ms");
         List<IterationRecord> trace = r.trace();
         if (!trace.isEmpty() && Double.isFinite(trace.get(trace.size() - 1).gradientNorm())) {

@@ -3,14 +3,14 @@ package org.lmm4j.app.invariants;
 import java.util.List;
 import org.lmm4j.api.Estimator;
 import org.lmm4j.api.FitOptions;
-import org.lmm4j.api.FitResult;
+import org.lmm4j.api.EstimatorRun;
 import org.lmm4j.api.FitStatus;
-import org.lmm4j.api.MixedModel;
-import org.lmm4j.api.OptimisationSummary;
-import org.lmm4j.likelihood.FitAssembler;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.ProfiledDeviance;
-import org.lmm4j.likelihood.StartValues;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.linalg.Vectors;
+import org.lmm4j.optimise.SecondOrderStep;
+import org.lmm4j.optimise.SmoothObjective;
 import org.lmm4j.testkit.EstimatorContract;
 import org.lmm4j.testkit.ModelSpec;
 
@@ -37,10 +37,10 @@ class PluginAuthorExampleTest extends EstimatorContract {
     }
 
     /**
-     * Quasi-Newton (BFGS) descent on θ ↦ Δ_p(θ) (Δ_R(θ) for REML) with the analytic gradient of
-     * ProfiledDeviance and an Armijo backtracking line search that stays in the admissible region (Σ
-     * positive definite, Ω positive semi-definite). β̂, BLUPs and standard errors are left to
-     * FitAssembler, as every estimator should.
+     * Quasi-Newton (BFGS) descent on θ ↦ Δ_p(θ) (Δ_R(θ) for REML) with the analytic gradient of ProfiledDeviance and
+     * the optimisation core's Armijo line search ({@link SecondOrderStep#search}), inside the admissible region (Σ
+     * positive definite, Ω positive semi-definite). The host builds the criterion, chooses the start, runs the
+     * shared Newton finish if asked and assembles β̂, BLUPs and standard errors: the plug-in is its algorithm.
      */
     static final class QuasiNewtonEstimator implements Estimator {
 
@@ -55,111 +55,81 @@ class PluginAuthorExampleTest extends EstimatorContract {
         }
 
         @Override
-        public FitResult fit(MixedModel model, FitOptions options) {
-            long start = System.nanoTime();
-            ProfiledDeviance deviance = new ProfiledDeviance(model);
-            double[] theta0 = StartValues.moments(model);
-            double[] theta = theta0.clone();
-            int k = theta.length;
+        public EstimatorRun minimise(ProfiledDeviance deviance, double[] start, FitOptions options) {
+            long[] evaluations = {1};
+            SmoothObjective f = (x, full) -> {
+                evaluations[0]++;
+                return deviance.isAdmissible(x, options.constrainPsd()) ? deviance.criterion(x) : Double.POSITIVE_INFINITY;
+            };
+            SecondOrderStep core = new SecondOrderStep(options.control());
+            double[] theta = start.clone();
             Gradient g = deviance.gradient(theta);
-            double[][] h = scaledIdentity(k, g.norm());
-            long evaluations = 1;
-            int quiet = 0;
+            double[][] h = Matrices.identity(theta.length);
             int iteration = 0;
             boolean fresh = true;
-            for (; iteration < 5 * options.maxIterations() && quiet < 3; iteration++) {
-                double[] d = new double[k];
-                double slope = 0;
-                for (int i = 0; i < k; i++) {
-                    for (int j = 0; j < k; j++) {
-                        d[i] -= h[i][j] * g.theta()[j];
-                    }
-                    slope += d[i] * g.theta()[i];
+            while (iteration < options.maxIterations()) {
+                double[] d = new double[theta.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = -Vectors.dot(h[i], g.theta()) / Math.max(1, fresh ? g.norm() : 1);
                 }
-                Gradient next = null;
-                double[] trial = null;
-                for (double t = 1; t > 1e-18 && next == null; t /= 2) {
-                    trial = theta.clone();
-                    for (int i = 0; i < k; i++) {
-                        trial[i] += t * d[i];
-                    }
-                    evaluations++;
-                    if (deviance.isAdmissible(trial, options.constrainPsd())) {
-                        Gradient gt = deviance.gradient(trial);
-                        if (gt != null && gt.criterion() <= g.criterion() + 1e-4 * t * slope) {
-                            next = gt;
-                        }
-                    }
-                }
-                if (next == null || !(slope < 0)) {
+                SecondOrderStep.Step step = core.search(f, theta, g.criterion(),
+                        new SecondOrderStep.Direction(d, -Vectors.dot(d, g.theta()), false, false),
+                        1e-14 * (1 + Math.abs(g.criterion())));
+                if (step == null) {
                     if (fresh) {
-                        break; // not even steepest descent moves: a (boundary) minimum
+                        break; // not even the scaled gradient step moves: a (boundary) minimum
                     }
-                    h = scaledIdentity(k, g.norm());
+                    h = Matrices.identity(theta.length);
                     fresh = true;
                     continue;
                 }
-                double[] s = new double[k];
-                double[] y = new double[k];
-                double sy = 0;
-                for (int i = 0; i < k; i++) {
-                    s[i] = trial[i] - theta[i];
-                    y[i] = next.theta()[i] - g.theta()[i];
-                    sy += s[i] * y[i];
-                }
-                if (sy > 0) {
-                    h = bfgsUpdate(h, s, y, sy);
-                    fresh = false;
-                }
-                quiet = g.criterion() - next.criterion() <= 1e-13 * (1 + Math.abs(next.criterion())) ? quiet + 1 : 0;
-                theta = trial;
+                iteration++;
+                evaluations[0]++;
+                Gradient next = deviance.gradient(step.x());
+                bfgsUpdate(h, step.x(), theta, next.theta(), g.theta());
+                fresh = false;
+                boolean small = g.criterion() - next.criterion() <= options.tolerance() * (1 + Math.abs(next.criterion()));
+                theta = step.x();
                 g = next;
+                if (small) {
+                    break;
+                }
             }
             // honest statuses: CONVERGED only where θ is stationary (each gradient component, scaled by its
-            // parameter's size, negligible); a stall elsewhere is NOT_CONVERGED, which the contract then
-            // accepts only at a point no worse than its reference minimum
-            double largest = 0;
-            for (double v : theta) {
-                largest = Math.max(largest, Math.abs(v));
-            }
+            // parameter's size, negligible); a stall elsewhere is NOT_CONVERGED
             double worst = 0;
-            for (int i = 0; i < k; i++) {
-                worst = Math.max(worst, Math.abs(g.theta()[i]) * (Math.abs(theta[i]) + 1e-6 * largest));
+            for (int i = 0; i < theta.length; i++) {
+                worst = Math.max(worst, Math.abs(g.theta()[i]) * (Math.abs(theta[i]) + 1e-6 * Vectors.maxAbs(theta)));
             }
             boolean stationary = worst <= 1e-4 * (1 + Math.abs(g.criterion()));
-            FitStatus status = stationary && iteration < 5 * options.maxIterations() ? FitStatus.CONVERGED
-                    : FitStatus.NOT_CONVERGED;
-            String reason = status == FitStatus.CONVERGED ? "" : "stopped at a non-stationary point";
-            return FitAssembler.assemble(deviance, new OptimisationSummary(name(), status, reason, theta0, theta, iteration,
-                    evaluations, System.nanoTime() - start, List.of(), List.of(), "BFGS, Armijo backtracking"));
+            return new EstimatorRun(stationary ? FitStatus.CONVERGED : FitStatus.NOT_CONVERGED,
+                    stationary ? "" : "stopped at a non-stationary point", theta, iteration, evaluations[0], List.of(),
+                    List.of());
         }
 
-        /** The inverse-Hessian BFGS update H ← (I − ρsy')H(I − ρys') + ρss', ρ = 1/s'y. */
-        private static double[][] bfgsUpdate(double[][] h, double[] s, double[] y, double sy) {
-            int k = s.length;
+        /** The inverse-Hessian BFGS update H ← H + (s'y + y'Hy)ss'/(s'y)² − (Hys' + sy'H)/s'y, skipped unless s'y &gt; 0. */
+        private static void bfgsUpdate(double[][] h, double[] x1, double[] x0, double[] g1, double[] g0) {
+            int k = x1.length;
+            double[] s = new double[k];
+            double[] y = new double[k];
+            for (int i = 0; i < k; i++) {
+                s[i] = x1[i] - x0[i];
+                y[i] = g1[i] - g0[i];
+            }
+            double sy = Vectors.dot(s, y);
+            if (!(sy > 0)) {
+                return;
+            }
             double[] hy = new double[k];
-            double yhy = 0;
+            for (int i = 0; i < k; i++) {
+                hy[i] = Vectors.dot(h[i], y);
+            }
+            double c = (sy + Vectors.dot(y, hy)) / (sy * sy);
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
-                    hy[i] += h[i][j] * y[j];
-                }
-                yhy += y[i] * hy[i];
-            }
-            double[][] out = new double[k][k];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    out[i][j] = h[i][j] + (sy + yhy) * s[i] * s[j] / (sy * sy) - (hy[i] * s[j] + s[i] * hy[j]) / sy;
+                    h[i][j] += c * s[i] * s[j] - (hy[i] * s[j] + s[i] * hy[j]) / sy;
                 }
             }
-            return out;
-        }
-
-        private static double[][] scaledIdentity(int k, double gradientNorm) {
-            double[][] h = new double[k][k];
-            for (int i = 0; i < k; i++) {
-                h[i][i] = 1 / Math.max(1, gradientNorm);
-            }
-            return h;
         }
     }
 }

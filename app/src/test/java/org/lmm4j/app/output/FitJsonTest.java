@@ -32,8 +32,8 @@ class FitJsonTest {
         ProfiledDeviance d = new ProfiledDeviance(model);
         double[] theta = StartValues.moments(model);
         OptimisationSummary s = new OptimisationSummary("hand", FitStatus.UNBOUNDED, "a variance went to zero", theta,
-                theta, 3, 7, 1_000_000, List.of(new IterationRecord(1, Double.NEGATIVE_INFINITY, Double.NaN, 1, 7)),
-                List.of(), "none");
+                theta, 3, 0, 7, 1_000_000, List.of(new IterationRecord(1, Double.NEGATIVE_INFINITY, Double.NaN, 1, 7)),
+                List.of(), 1, org.lmm4j.api.FitOptions.defaults());
         return FitAssembler.assemble(d, s);
     }
 

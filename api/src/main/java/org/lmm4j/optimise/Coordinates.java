@@ -1,4 +1,4 @@
-package org.lmm4j.newton;
+package org.lmm4j.optimise;
 
 import org.lmm4j.linalg.Matrices;
 import org.lmm4j.api.CovarianceStructure;
@@ -25,7 +25,7 @@ import org.lmm4j.linalg.Cholesky;
  * Without random effects a Σ variance at zero makes the likelihood unbounded, and θ_Σ stays as it is.
  * With θ = θ(φ): ∇_φ = J'∇_θ and ∇²_φ = J'∇²_θJ + Σ_k (∂crit/∂θ_k) ∂²θ_k/∂φ∂φ'.
  */
-final class Coordinates {
+public final class Coordinates {
 
     /** How θ_Ω is parametrised. */
     enum Kind { IDENTITY, CHOLESKY, SQUARED }
@@ -53,7 +53,7 @@ final class Coordinates {
     }
 
     /** The coordinates for a model, chosen from the Ω structure at the start θ. */
-    static Coordinates of(MixedModel model, double[] thetaStart, boolean constrainPsd) {
+    public static Coordinates of(MixedModel model, double[] thetaStart, boolean constrainPsd) {
         int nSigma = model.sigmaParameterCount();
         int nOmega = model.omegaParameterCount();
         int q = model.data().q();
@@ -112,7 +112,7 @@ final class Coordinates {
     }
 
     /** True when the Σ variances are squared coordinates (a variance can reach zero with every V_i positive definite). */
-    boolean sigmaSquared() {
+    public boolean sigmaSquared() {
         return squaredSigma;
     }
 
@@ -121,12 +121,12 @@ final class Coordinates {
     }
 
     /** True when every φ gives a positive semi-definite Ω (no admissibility check on Ω needed). */
-    boolean omegaAlwaysPsd() {
+    public boolean omegaAlwaysPsd() {
         return kind != Kind.IDENTITY;
     }
 
     /** θ(φ). */
-    double[] theta(double[] phi) {
+    public double[] theta(double[] phi) {
         double[] theta = phi.clone();
         if (squaredSigma) {
             for (int k = 0; k < nSigma; k++) {
@@ -161,7 +161,7 @@ final class Coordinates {
     }
 
     /** A φ with θ(φ) = θ (θ_Ω must give a positive semi-definite Ω; a tiny ridge is added if it is singular). */
-    double[] phi(double[] theta) {
+    public double[] phi(double[] theta) {
         double[] phi = theta.clone();
         if (squaredSigma) {
             for (int k = 0; k < nSigma; k++) {
@@ -209,7 +209,7 @@ final class Coordinates {
     }
 
     /** ∇_φ = J'∇_θ. */
-    double[] gradient(double[] phi, double[] gTheta) {
+    public double[] gradient(double[] phi, double[] gTheta) {
         if (kind == Kind.IDENTITY && !squaredSigma) {
             return gTheta.clone();
         }
@@ -227,7 +227,7 @@ final class Coordinates {
     }
 
     /** ∇²_φ = J'∇²_θJ + Σ_k g_k ∂²θ_k/∂φ∂φ'. */
-    double[][] hessian(double[] phi, double[] gTheta, double[][] hTheta) {
+    public double[][] hessian(double[] phi, double[] gTheta, double[][] hTheta) {
         if (kind == Kind.IDENTITY && !squaredSigma) {
             return org.lmm4j.linalg.Matrices.copy(hTheta);
         }
@@ -329,7 +329,7 @@ final class Coordinates {
     }
 
     /** A short description for the provenance. */
-    String describe() {
+    public String describe() {
         String omega = switch (kind) {
             case IDENTITY -> "theta";
             case CHOLESKY -> "cholesky(omega)";

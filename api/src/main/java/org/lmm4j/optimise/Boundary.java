@@ -1,0 +1,373 @@
+package org.lmm4j.optimise;
+
+import org.lmm4j.linalg.SymmetricEigen;
+import java.util.ArrayList;
+import java.util.List;
+import org.lmm4j.api.Control;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.CovarianceMatrices;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.linalg.SymmetricEigen;
+import org.lmm4j.linalg.Vectors;
+import org.lmm4j.model.Group;
+
+/**
+ * The one owner of boundaries and degeneracy (docs/DESIGN.md, "The optimisation core"), with the tolerances of
+ * {@link Control}:
+ * <ul>
+ *   <li>the projection onto the positive semi-definite cone ({@link #projectPsd}), which makes a boundary fit exact;</li>
+ *   <li>the Karush–Kuhn–Tucker check at a face of the cone ({@link #interiorDescent}): a null direction v of a
+ *       covariance matrix along which the criterion falls (v'Gv &lt; 0 for its matrix gradient G);</li>
+ *   <li>the singular-fit test ({@link #isSingular}, lme4's {@code isSingular});</li>
+ *   <li>the unboundedness test and its one-line reason ({@link #unbounded}): how close the covariance matrices are to
+ *       singularity (DESIGN §1), Σ by the ratio of its smallest to its largest eigenvalue, each V_i by how well one
+ *       observation is predicted by the others (see
+ *       {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}). A degenerate matrix alone is not
+ *       unboundedness; the caller also requires the deviance to keep falling ({@link #provesUnbounded}).</li>
+ * </ul>
+ */
+public final class Boundary {
+
+    private final Control control;
+    private final ProfiledDeviance deviance;
+    private final MixedModel model;
+    private final List<String> occasionLabels;
+    private final double meanZSquare;
+
+    public Boundary(ProfiledDeviance deviance, Control control) {
+        this.control = control;
+        this.deviance = deviance;
+        this.model = deviance.model();
+        this.occasionLabels = model.data().occasionLabels();
+        int q = model.data().q();
+        double s = 0;
+        long rows = 0;
+        for (Group g : model.data().groups()) {
+            for (double z : g.z()) {
+                s += z * z;
+            }
+            rows += g.size();
+        }
+        this.meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
+    }
+
+    /**
+     * A one-line reason when a covariance matrix has degenerated at θ (or the criterion is absurdly low),
+     * else null. With random effects a singular Σ alone is no sign of unboundedness: the deviance depends on θ
+     * only through the V_i = Z_iΩZ_i' + Σ_i, and while every V_i stays well conditioned it has a finite limit
+     * (a boundary fit); only a V_i becoming singular can drive it to −∞.
+     */
+    public String unbounded(double[] theta, double worstConditioning, String worstGroup, double criterion) {
+        CovarianceMatrices c = deviance.covariances(theta);
+        String what = null;
+        SymmetricEigen se = SymmetricEigen.of(c.sigma());
+        double[] ev = se.values();
+        boolean vDegenerate = worstConditioning < control.vConditioning() && worstGroup != null;
+        if (ev.length > 0 && (model.data().q() == 0 || vDegenerate)) {
+            double top = Math.abs(ev[ev.length - 1]);
+            if (top == 0 || ev[0] <= control.sigmaDegenerate() * top) {
+                what = sigmaDegeneration(se);
+            }
+        }
+        if (what == null && vDegenerate) {
+            boolean omegaIndefinite = model.data().q() > 0
+                    && SymmetricEigen.of(c.omega()).values()[0] < 0;
+            what = "V_i of group " + worstGroup + " becomes singular"
+                    + (omegaIndefinite ? " (Ω is indefinite: only V_i positive definite is required)" : "");
+        }
+        if (what == null && absurdlyLow(criterion)) {
+            what = "the deviance drops below −" + control.unboundedPerRow() + " per observation";
+        }
+        return what == null ? null : reason(what);
+    }
+
+    /** The one-line reason of an UNBOUNDED fit, naming what degenerates. */
+    public static String reason(String what) {
+        return "the likelihood is unbounded: " + what + " while the deviance falls without bound";
+    }
+
+    /**
+     * The decade test, the certificate of unboundedness along a path to a singular limit (an estimator's M-step or
+     * closed-form step that lands on a singular Σ): the criterion at distance ε = 10⁻⁹, 10⁻¹⁰, 10⁻¹¹ (relative) from
+     * the limit falls by more than {@link Control#decadeFall()} at each decade (a degenerating V_i contributes log ε
+     * to its log det: ln 10 per decade), where a boundary minimum with a finite deviance levels off. False when it
+     * levels off or a point is not finite.
+     */
+    public boolean fallsWithoutBound(java.util.function.DoubleUnaryOperator criterionAtDistance) {
+        double previous = Double.NaN;
+        for (int j = 0; j < 3; j++) {
+            double c = criterionAtDistance.applyAsDouble(Math.pow(10, -9 - j));
+            if (!Double.isFinite(c)) {
+                return false;
+            }
+            if (j > 0 && !(previous - c > control.decadeFall())) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
+    }
+
+    /**
+     * The worst conditioning of the V_i at θ (see {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}),
+     * for estimators that do not compute the Hessian: min over groups and rows j of 1/((V_i⁻¹)_jj (V_i)_jj), with
+     * the group attaining it; conditioning 0 when some V_i is not positive definite.
+     */
+    public Conditioning conditioning(double[] theta) {
+        CovarianceMatrices c = deviance.covariances(theta);
+        double worst = 1;
+        String group = null;
+        for (Group g : model.data().groups()) {
+            org.lmm4j.likelihood.GroupBlock b = deviance.block(g, c);
+            if (!b.isPositiveDefinite()) {
+                return new Conditioning(0, g.id());
+            }
+            int m = b.size();
+            double[] inv = b.inverse();
+            double[] v = b.v();
+            for (int j = 0; j < m; j++) {
+                double r = 1 / (inv[j * m + j] * v[j * m + j]);
+                if (r < worst) {
+                    worst = r;
+                    group = g.id();
+                }
+            }
+        }
+        return new Conditioning(worst, group);
+    }
+
+    /** How close the V_i come to singularity: the worst 1 − R² and its group. */
+    public record Conditioning(double worst, String group) {
+    }
+
+    /** What degenerated when Σ(θ) is singular to within {@link #control.sigmaDegenerate()}, else null. */
+    public String sigmaSingular(double[] theta) {
+        SymmetricEigen se = SymmetricEigen.of(deviance.covariances(theta).sigma());
+        double[] ev = se.values();
+        if (ev.length == 0) {
+            return null;
+        }
+        double top = Math.abs(ev[ev.length - 1]);
+        return top == 0 || ev[0] <= control.sigmaDegenerate() * top ? sigmaDegeneration(se) : null;
+    }
+
+    /**
+     * The diagonal variances of Σ(θ) that are negligible (below {@link #control.sigmaDegenerate()} of the largest), named by
+     * occasion ("the variances at occasions 1, 4 are at zero"), or null when there are none.
+     */
+    public String zeroVariances(double[] theta) {
+        double[][] sigma = deviance.covariances(theta).sigma();
+        int t = sigma.length;
+        double top = 0;
+        for (int i = 0; i < t; i++) {
+            top = Math.max(top, sigma[i][i]);
+        }
+        if (t == 0) {
+            return null;
+        }
+        if (model.residual().isScalar()) {
+            return sigma[0][0] <= control.sigmaDegenerate() * Math.max(top, Double.MIN_NORMAL) || top == 0
+                    ? "the residual variance is at zero" : null;
+        }
+        List<String> zero = new java.util.ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            if (sigma[i][i] <= control.sigmaDegenerate() * top) {
+                zero.add(i < occasionLabels.size() ? occasionLabels.get(i) : String.valueOf(i + 1));
+            }
+        }
+        if (zero.isEmpty()) {
+            return null;
+        }
+        return zero.size() == 1 ? "the variance at occasion " + zero.get(0) + " is at zero"
+                : "the variances at occasions " + String.join(", ", zero) + " are at zero";
+    }
+
+    /**
+     * When Σ(θ) is singular to within {@link #control.sigmaDegenerate()}: the gradient of its smallest eigenvalue with respect to
+     * θ (∂λ_min/∂θ_k = e'(∂Σ/∂θ_k)e, zero for the Ω part), the normal of the edge of the admissible region; else null.
+     */
+    public double[] sigmaEdgeNormal(double[] theta) {
+        SymmetricEigen se = SymmetricEigen.of(deviance.covariances(theta).sigma());
+        double[] ev = se.values();
+        if (ev.length == 0) {
+            return null;
+        }
+        double top = Math.abs(ev[ev.length - 1]);
+        if (!(top == 0 || ev[0] <= control.sigmaDegenerate() * top)) {
+            return null;
+        }
+        int t = ev.length;
+        double[][][] d = model.residual().derivatives(deviance.sigmaTheta(theta), t);
+        double[] a = new double[theta.length];
+        for (int k = 0; k < d.length; k++) {
+            double s = 0;
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    s += se.vectors()[i][0] * d[k][i][j] * se.vectors()[j][0];
+                }
+            }
+            a[k] = s;
+        }
+        return a;
+    }
+
+    private String sigmaDegeneration(SymmetricEigen se) {
+        int t = se.values().length;
+        if (t == 1 || model.residual().isScalar()) {
+            return "the residual variance goes to zero";
+        }
+        int best = 0;
+        double bestWeight = 0;
+        for (int i = 0; i < t; i++) {
+            double w = se.vectors()[i][0] * se.vectors()[i][0];
+            if (w > bestWeight) {
+                bestWeight = w;
+                best = i;
+            }
+        }
+        if (bestWeight > 0.9) {
+            String label = best < occasionLabels.size() ? occasionLabels.get(best) : String.valueOf(best + 1);
+            return "the variance at occasion " + label + " goes to zero";
+        }
+        return "Σ becomes singular (its smallest eigenvalue relative to the largest goes to zero)";
+    }
+
+    /** True when the criterion is so low that only an unbounded likelihood explains it. */
+    public boolean absurdlyLow(double criterion) {
+        return criterion < -control.unboundedPerRow() * Math.max(1, model.data().observations());
+    }
+
+    /**
+     * The unboundedness verdict of an iteration: a degenerate covariance matrix ({@link #unbounded} not null) seen
+     * over {@link Control#fallingStreak()} consecutive iterations in which the criterion fell by more than
+     * {@link Control#falling()}, or at an absurdly low criterion.
+     */
+    public boolean provesUnbounded(String degenerate, int fallingStreak, double criterion) {
+        return degenerate != null && (fallingStreak >= control.fallingStreak() || absurdlyLow(criterion));
+    }
+
+    /** True when a fall of the criterion over one iteration counts as "still falling". */
+    public boolean falling(double fall) {
+        return fall > control.falling();
+    }
+
+    /** θ with eigenvalues of Ω set to zero, and the eigenvectors e of those eigenvalues. */
+    public record Clipped(double[] theta, List<double[]> directions) {
+    }
+
+    /** A matrix projected onto the positive semi-definite cone, with the unit directions whose eigenvalue was set to zero. */
+    public record Projection(double[][] matrix, List<double[]> directions, boolean changed) {
+    }
+
+    /**
+     * The projection of a symmetric matrix onto the positive semi-definite cone with a relative floor: eigenvalues
+     * at or below {@code relative} × {@code reference} (and every negative one) set to zero. The one PSD projection
+     * of the project.
+     */
+    public static Projection projectPsd(double[][] s, double relative, double reference) {
+        SymmetricEigen se = SymmetricEigen.of(s);
+        double[] ev = se.values();
+        double[] clipped = ev.clone();
+        boolean changed = false;
+        List<double[]> directions = new ArrayList<>();
+        for (int i = 0; i < ev.length; i++) {
+            if (ev[i] <= relative * reference || ev[i] < 0) {
+                changed |= ev[i] != 0;
+                clipped[i] = 0;
+                directions.add(se.vector(i));
+            }
+        }
+        return new Projection(changed ? se.compose(clipped) : org.lmm4j.linalg.Matrices.copy(s), directions, changed);
+    }
+
+    /**
+     * The Karush–Kuhn–Tucker check on a face of the positive semi-definite cone: among the eigen-directions of
+     * {@code s} whose eigenvalue is at most {@link Control#releaseZero()} × {@code scale}, the unit direction v of the
+     * null space with the most negative v'Gv for the matrix gradient G, when that is below −{@code slack}; null when
+     * the face is a constrained stationary point (or s has no null direction).
+     */
+    public double[] interiorDescent(double[][] s, double[][] g, double scale, double slack) {
+        SymmetricEigen sp = SymmetricEigen.of(s);
+        int d = s.length;
+        int nullDim = 0;
+        while (nullDim < d && sp.values()[nullDim] <= control.releaseZero() * scale) {
+            nullDim++;
+        }
+        if (nullDim == 0) {
+            return null;
+        }
+        double[][] h = new double[nullDim][nullDim];
+        for (int a = 0; a < nullDim; a++) {
+            for (int b = 0; b < nullDim; b++) {
+                h[a][b] = bilinear(sp.vector(a), g, sp.vector(b));
+            }
+        }
+        SymmetricEigen hs = SymmetricEigen.of(h);
+        if (hs.smallest() >= -slack) {
+            return null;
+        }
+        double[] v = new double[d];
+        for (int a = 0; a < nullDim; a++) {
+            double w = hs.vectors()[a][0];
+            for (int i = 0; i < d; i++) {
+                v[i] += w * sp.vectors()[i][a];
+            }
+        }
+        return v;
+    }
+
+    private static double bilinear(double[] u, double[][] g, double[] v) {
+        double s = 0;
+        for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < v.length; j++) {
+                s += u[i] * g[i][j] * v[j];
+            }
+        }
+        return s;
+    }
+
+    /**
+     * A boundary (singular) fit, in lme4's sense: an eigenvalue of Ω at zero relative to the residual variance
+     * (Ω/σ̄² with σ̄² the mean diagonal of Σ, below {@link Control#singularOmega()}), which covers a variance at zero
+     * and a correlation at ±1; or Σ itself with an eigenvalue below {@link Control#singularTol()} of its largest.
+     */
+    public static boolean isSingular(CovarianceMatrices c, boolean hasRandom, Control control) {
+        double[] sigmaEv = SymmetricEigen.of(c.sigma()).values();
+        if (sigmaEv.length > 0 && sigmaEv[0] <= control.singularTol() * Math.abs(sigmaEv[sigmaEv.length - 1])) {
+            return true;
+        }
+        if (hasRandom && c.omega().length > 0) {
+            double residualScale = 0;
+            for (int i = 0; i < c.sigma().length; i++) {
+                residualScale += c.sigma()[i][i] / c.sigma().length;
+            }
+            return SymmetricEigen.of(c.omega()).smallest() <= control.singularOmega() * residualScale;
+        }
+        return false;
+    }
+
+    /**
+     * θ with the eigenvalues of Ω below {@code relative} × max(largest eigenvalue, residual variance / mean z²)
+     * set to zero and Ω re-expressed in its structure; null when nothing would change.
+     */
+    public Clipped clipOmega(double[] theta, double relative) {
+        int q = model.data().q();
+        if (q == 0) {
+            return null;
+        }
+        CovarianceMatrices c = deviance.covariances(theta);
+        double sigmaScale = 0;
+        for (int i = 0; i < c.sigma().length; i++) {
+            sigmaScale += c.sigma()[i][i];
+        }
+        sigmaScale /= Math.max(1, c.sigma().length);
+        double ref = Math.max(Math.abs(SymmetricEigen.of(c.omega()).largest()),
+                meanZSquare > 0 ? sigmaScale / meanZSquare : 0);
+        Projection p = projectPsd(c.omega(), relative, ref);
+        if (!p.changed()) {
+            return null;
+        }
+        double[] omegaTheta = model.randomEffects().parameters(p.matrix());
+        return new Clipped(deviance.join(deviance.sigmaTheta(theta), omegaTheta), p.directions());
+    }
+}
