@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A parametric family of symmetric d×d covariance matrices S(θ): the residual covariance Σ over T
- * occasions or the random-effects covariance Ω over q random effects (DESIGN §1: V_i = Z_iΩZ_i' + Σ[t_i,t_i]).
+ * occasions or the random-effects covariance Ω over q random effects (docs/DESIGN.md §1: V_i = Z_iΩZ_i' + Σ[t_i,t_i]).
  *
  * <p>Implementations are stateless plug-ins discovered with {@link java.util.ServiceLoader}. Every
  * method takes the dimension d explicitly, so one instance serves Σ and Ω of any size. Matrices are

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of fitting a {@link MixedModel}: everything DESIGN §3's JSON carries, and the
+ * The result of fitting a {@link MixedModel}: everything docs/DESIGN.md §3's JSON carries, and the
  * provenance needed to reproduce it (the Tribuo habit). Built only by
  * {@link org.lmm4j.likelihood.FitAssembler}, so every estimator reports the same quantities the same way.
  *

@@ -1,6 +1,6 @@
 package org.lmm4j.api;
 
-/** How a fit ended (DESIGN §3). */
+/** How a fit ended (docs/DESIGN.md §3). */
 public enum FitStatus {
     /** The convergence criterion was met at an admissible point. */
     CONVERGED,

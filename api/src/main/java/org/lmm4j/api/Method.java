@@ -1,6 +1,6 @@
 package org.lmm4j.api;
 
-/** Maximum likelihood, or restricted (residual) maximum likelihood (DESIGN §1). */
+/** Maximum likelihood, or restricted (residual) maximum likelihood (docs/DESIGN.md §1). */
 public enum Method {
     /** Minimise the profiled deviance Δ_p(θ). */
     ML,

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed lme4 model formula (DESIGN §3): the response, whether X has an intercept, the fixed terms
+ * A parsed lme4 model formula (docs/DESIGN.md §3): the response, whether X has an intercept, the fixed terms
  * (main effects and interactions, ordered by degree and then by appearance, as R orders them) and at most one
  * random term. Parsing knows nothing about the data; {@link ModelCompiler} turns a formula and a table into
  * the per-group y_i, X_i, Z_i and occasion index t_i of the model y_i = X_i β + Z_i b_i + e_i.

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 
 /**
  * Compiles a {@link Formula} against a {@link DataTable} into the per-group data of the model
- * y_i = X_i β + Z_i b_i + e_i (DESIGN §1): the response y_i, the fixed-effects design X_i, the random-effects
+ * y_i = X_i β + Z_i b_i + e_i (docs/DESIGN.md §1): the response y_i, the fixed-effects design X_i, the random-effects
  * design Z_i and the occasion index t_i of every row of group i.
  *
  * <p>Rules, as in R and lme4: a column is numeric when every non-missing cell is a number and a factor when it

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Detects a rank-deficient fixed-effects design X (DESIGN §1: "a rank-deficient X is reported clearly, never
+ * Detects a rank-deficient fixed-effects design X (docs/DESIGN.md §1: "a rank-deficient X is reported clearly, never
  * silently solved"). Modified Gram–Schmidt with re-orthogonalisation on the columns of X, in column order: a
  * column whose residual, after projection on the columns kept before it, has norm below {@code 1e-6} times its
  * own norm is aliased (numerically: beyond that, the normal equations of GLS, whose condition number is the

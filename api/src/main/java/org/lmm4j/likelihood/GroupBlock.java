@@ -4,7 +4,7 @@ import org.lmm4j.linalg.Cholesky;
 import org.lmm4j.model.Group;
 
 /**
- * The marginal covariance of one group, V_i = Z_iΩZ_i' + Σ[t_i,t_i] (DESIGN §1), factored as
+ * The marginal covariance of one group, V_i = Z_iΩZ_i' + Σ[t_i,t_i] (docs/DESIGN.md §1), factored as
  * V_i = L L'. Everything the likelihood does to a group goes through this one block, so V_i is
  * built in exactly one place. Row-major flat arrays throughout.
  */

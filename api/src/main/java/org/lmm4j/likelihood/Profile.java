@@ -1,7 +1,7 @@
 package org.lmm4j.likelihood;
 
 /**
- * The likelihood profiled over β at one θ (DESIGN §1):
+ * The likelihood profiled over β at one θ (docs/DESIGN.md §1):
  * β̂(θ) = (Σ X_i'V_i⁻¹X_i)⁻¹ Σ X_i'V_i⁻¹y_i, and the pieces of the criteria.
  *
  * @param admissible     false when some V_i (or Σ X_i'V_i⁻¹X_i) is not positive definite; then nothing else is meaningful

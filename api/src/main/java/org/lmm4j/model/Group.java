@@ -3,7 +3,7 @@ package org.lmm4j.model;
 /**
  * The data of one group (subject) i: response y_i (length m_i), fixed-effects design X_i (m_i × p,
  * row-major), random-effects design Z_i (m_i × q, row-major; empty when q = 0) and the occasion
- * index t_i (which of the T occasions each row was observed at, DESIGN §1).
+ * index t_i (which of the T occasions each row was observed at, docs/DESIGN.md §1).
  *
  * <p>Arrays are owned by the record and must not be modified after construction.
  */

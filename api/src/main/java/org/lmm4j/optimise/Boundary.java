@@ -20,7 +20,7 @@ import org.lmm4j.model.Group;
  *       covariance matrix along which the criterion falls (v'Gv &lt; 0 for its matrix gradient G);</li>
  *   <li>the singular-fit test ({@link #isSingular}, lme4's {@code isSingular});</li>
  *   <li>the unboundedness test and its one-line reason ({@link #unbounded}): how close the covariance matrices are to
- *       singularity (DESIGN §1), Σ by the ratio of its smallest to its largest eigenvalue, each V_i by how well one
+ *       singularity (docs/DESIGN.md §1), Σ by the ratio of its smallest to its largest eigenvalue, each V_i by how well one
  *       observation is predicted by the others (see
  *       {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}). A degenerate matrix alone is not
  *       unboundedness; the caller also requires the deviance to keep falling ({@link #provesUnbounded}).</li>
@@ -73,7 +73,7 @@ public final class Boundary {
             boolean omegaIndefinite = model.data().q() > 0
                     && SymmetricEigen.of(c.omega()).values()[0] < 0;
             what = "V_i of group " + worstGroup + " becomes singular"
-                    + (omegaIndefinite ? " (Ω is indefinite: only V_i positive definite is required)" : "");
+                    + (omegaIndefinite ? " as Ω turns indefinite (only V_i positive definite is required)" : "");
         }
         if (what == null && absurdlyLow(criterion)) {
             what = "the deviance drops below −" + control.unboundedPerRow() + " per observation";
@@ -211,10 +211,35 @@ public final class Boundary {
         return a;
     }
 
+    /**
+     * When Ω(θ) is singular to within {@link Control#releaseZero()} of its scale: the gradient of its smallest eigenvalue
+     * with respect to θ (∂λ_min/∂θ_k = e'(∂Ω/∂θ_k)e for the Ω part, zero for Σ's), the normal of the edge of the
+     * positive semi-definite cone; else null.
+     */
+    public double[] omegaEdgeNormal(double[] theta) {
+        int q = model.data().q();
+        if (q == 0) {
+            return null;
+        }
+        SymmetricEigen se = SymmetricEigen.of(deviance.covariances(theta).omega());
+        double top = Math.max(se.spectralNorm(), Double.MIN_NORMAL);
+        if (se.smallest() > control.releaseZero() * top) {
+            return null;
+        }
+        double[] e = se.vector(0);
+        double[][][] d = model.randomEffects().derivatives(deviance.omegaTheta(theta), q);
+        double[] a = new double[theta.length];
+        int nSigma = model.sigmaParameterCount();
+        for (int k = 0; k < d.length; k++) {
+            a[nSigma + k] = Vectors.quadraticForm(e, d[k]);
+        }
+        return a;
+    }
+
     private String sigmaDegeneration(SymmetricEigen se) {
         int t = se.values().length;
         if (t == 1 || model.residual().isScalar()) {
-            return "the residual variance goes to zero";
+            return "Σ degenerates: the residual variance goes to zero";
         }
         int best = 0;
         double bestWeight = 0;
@@ -227,9 +252,9 @@ public final class Boundary {
         }
         if (bestWeight > 0.9) {
             String label = best < occasionLabels.size() ? occasionLabels.get(best) : String.valueOf(best + 1);
-            return "the variance at occasion " + label + " goes to zero";
+            return "Σ degenerates: its variance at occasion " + label + " goes to zero";
         }
-        return "Σ becomes singular (its smallest eigenvalue relative to the largest goes to zero)";
+        return "Σ degenerates (its smallest eigenvalue relative to the largest goes to zero)";
     }
 
     /** True when the criterion is so low that only an unbounded likelihood explains it. */
@@ -244,6 +269,14 @@ public final class Boundary {
      */
     public boolean provesUnbounded(String degenerate, int fallingStreak, double criterion) {
         return degenerate != null && (fallingStreak >= control.fallingStreak() || absurdlyLow(criterion));
+    }
+
+    /**
+     * The verdict where no further step lowers the criterion: a degenerate covariance matrix reached while the
+     * criterion was still falling (the last iteration fell by more than {@link Control#falling()}).
+     */
+    public boolean provesUnboundedAtStall(String degenerate, int fallingStreak) {
+        return degenerate != null && fallingStreak > 0;
     }
 
     /** True when a fall of the criterion over one iteration counts as "still falling". */

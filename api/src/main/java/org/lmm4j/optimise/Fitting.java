@@ -38,6 +38,9 @@ public final class Fitting {
     /** Fits the model with the estimator. */
     public static FitResult fit(Estimator estimator, MixedModel model, FitOptions options) {
         long started = System.nanoTime();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: settings {}", estimator.name(), options.asMap());
+        }
         ProfiledDeviance deviance = new ProfiledDeviance(model);
         List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model)
                 : List.of(StartValues.moments(model));
@@ -82,13 +85,16 @@ public final class Fitting {
     /** The estimator's run and its finish (null without one) from one start. */
     private record Outcome(double[] start, EstimatorRun own, EstimatorRun finish) {
 
-        /** The run that decides the result: the finish when it converged or found the likelihood unbounded. */
+        /**
+         * The run that decides the result: the finish when it converged or found the likelihood unbounded, or when
+         * the estimator had not converged and the finish did not fail; otherwise the estimator's own run.
+         */
         EstimatorRun decisive() {
             if (finish == null) {
                 return own;
             }
             boolean finishDecides = finish.status() == FitStatus.CONVERGED || finish.status() == FitStatus.UNBOUNDED
-                    || own.status() != FitStatus.CONVERGED;
+                    || own.status() != FitStatus.CONVERGED && finish.status() != FitStatus.FAILED;
             return finishDecides ? finish : own;
         }
     }

@@ -60,6 +60,8 @@ public final class ProfiledNewton {
     /** The last gradient computed in a line search, at {@link #cachedTheta}, reused when that point is accepted. */
     private Gradient cached;
     private double[] cachedTheta;
+    /** The projected θ of the last trial of a line search, or null when it was not projected. */
+    private double[] projectedTrial;
 
     /** A run with the given options (one use: the state of the iteration). */
     public ProfiledNewton(ProfiledDeviance deviance, FitOptions options) {
@@ -96,7 +98,7 @@ public final class ProfiledNewton {
         FitStatus status = FitStatus.NOT_CONVERGED;
         String reason = "the iteration limit (" + options.maxIterations() + ") was reached";
         while (true) {
-            double[] edge = streak == 0 && !coords.sigmaSquared() ? edgeInPhi(point) : null;
+            double[] edge = streak == 0 ? edgeInPhi(point) : null;
             SecondOrderStep.Direction dir = stepper.direction(point.gPhi, point.hPhi, edge);
             double tolF = tolerance(point.f);
             if (lastChange <= tolF && dir.decrement() / 2 <= tolF) {
@@ -125,7 +127,7 @@ public final class ProfiledNewton {
             if (step == null) {
                 String degenerate = streak > 0 ? boundary.unbounded(point.theta, point.worstConditioning,
                         point.worstGroup, point.f) : null;
-                if (degenerate != null) {
+                if (boundary.provesUnboundedAtStall(degenerate, streak)) {
                     status = FitStatus.UNBOUNDED;
                     reason = degenerate;
                 } else if (dir.decrement() / 2 <= Math.max(tolF, 1e3 * noise(point.f))) {
@@ -139,8 +141,9 @@ public final class ProfiledNewton {
                 iteration--;
                 break;
             }
-            double[] stepTheta = coords.theta(step.x());
-            point = point(step.x(), stepTheta, gradientAt(stepTheta));
+            double[] stepPhi = accepted(step.x());
+            double[] stepTheta = coords.theta(stepPhi);
+            point = point(stepPhi, stepTheta, gradientAt(stepTheta));
             double fall = from.f - point.f;
             lastChange = Math.abs(fall);
             streak = boundary.falling(fall) ? streak + 1 : 0;
@@ -199,9 +202,22 @@ public final class ProfiledNewton {
         }
     }
 
-    /** The normal of Σ's edge in φ (Σ's part of θ is used as it is when it is not squared), or null. */
+    /**
+     * The normal in φ of the active edge of the admissible region, or null: Σ's edge λ_min(Σ) = 0 (when Σ's part of θ
+     * is used as it is), else, where Ω is kept positive semi-definite by projection (its structure has no
+     * coordinates that keep it so), Ω's edge λ_min(Ω) = 0 ({@link Boundary#omegaEdgeNormal}).
+     */
     private double[] edgeInPhi(Point point) {
-        return boundary.sigmaEdgeNormal(point.theta);
+        double[] sigmaEdge = coords.sigmaSquared() ? null : boundary.sigmaEdgeNormal(point.theta);
+        if (sigmaEdge != null || !projectsOmega()) {
+            return sigmaEdge;
+        }
+        return boundary.omegaEdgeNormal(point.theta);
+    }
+
+    /** True when Ω must stay positive semi-definite but the coordinates do not keep it so: trial points are projected. */
+    private boolean projectsOmega() {
+        return options.constrainPsd() && model.data().q() > 0 && !coords.omegaAlwaysPsd();
     }
 
     /** Criterion change below which the run has converged: the tolerance relative to the criterion, above rounding. */
@@ -229,10 +245,23 @@ public final class ProfiledNewton {
         return gradient(theta);
     }
 
-    /** The line search's objective in φ: the full step is evaluated with its gradient, shorter ones by the criterion. */
+    /**
+     * The line search's objective in φ: the full step is evaluated with its gradient, shorter ones by the criterion.
+     * Where Ω is kept positive semi-definite by projection, a trial point whose Ω leaves the cone is evaluated at its
+     * projection onto the cone ({@link Boundary#projectPsd}, a projected Newton step), remembered for
+     * {@link #accepted}.
+     */
     private double value(double[] phi, boolean fullStep) {
         double[] theta = coords.theta(phi);
-        if (!deviance.isAdmissible(theta, options.constrainPsd() && !coords.omegaAlwaysPsd())) {
+        projectedTrial = null;
+        if (projectsOmega() && !deviance.isAdmissible(theta, true)) {
+            double[] part = model.randomEffects().parameters(
+                    Boundary.projectPsd(deviance.covariances(theta).omega(), 0, 0).matrix());
+            theta = theta.clone();
+            System.arraycopy(part, 0, theta, model.sigmaParameterCount(), part.length);
+            projectedTrial = theta;
+        }
+        if (!deviance.isAdmissible(theta, projectsOmega())) {
             return Double.POSITIVE_INFINITY;
         }
         if (fullStep) {
@@ -243,6 +272,11 @@ public final class ProfiledNewton {
         }
         evaluations++;
         return deviance.criterion(theta);
+    }
+
+    /** The φ of an accepted trial: its projection when {@link #value} projected it (the last trial is the accepted one). */
+    private double[] accepted(double[] phi) {
+        return projectedTrial == null ? phi : coords.phi(projectedTrial);
     }
 
     private Point point(double[] phi, double[] theta, Gradient gr) {

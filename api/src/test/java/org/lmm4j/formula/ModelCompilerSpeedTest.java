@@ -10,7 +10,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A million rows (100 000 subjects × 10 occasions) compile in well under the fit budget of DESIGN §5. */
+/** A million rows (100 000 subjects × 10 occasions) compile in well under the fit budget of docs/DESIGN.md §5. */
 class ModelCompilerSpeedTest {
 
     @Test

@@ -27,7 +27,7 @@ import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * What every {@link Estimator} must do (DESIGN §4), on generated well-posed models: its fit is no worse
+ * What every {@link Estimator} must do (docs/DESIGN.md §4), on generated well-posed models: its fit is no worse
  * than random admissible θ (optimality); a converged interior fit has a small gradient; nested Σ
  * structures (scalar ⊂ diagonal ⊂ free, and scalar ⊂ cs/ar1 ⊂ Toeplitz ⊂ free) and nested means
  * (equal ⊂ gender ⊂ free) give ordered minima; it reaches the same minimum as every other discovered

@@ -6,7 +6,7 @@ import org.lmm4j.model.ModelData;
 
 /**
  * A generated mixed model with the parameters its response was drawn from: y_i = X_iβ + Z_ib_i + e_i,
- * b_i ~ N(0, Ω(θ_Ω)), e_i ~ N(0, Σ(θ_Σ)[t_i,t_i]) (DESIGN §1), so a fit of it is well posed. The seed
+ * b_i ~ N(0, Ω(θ_Ω)), e_i ~ N(0, Σ(θ_Σ)[t_i,t_i]) (docs/DESIGN.md §1), so a fit of it is well posed. The seed
  * drives every further random choice a property makes (rival θ, matrices A, constants c), which makes
  * a failing case reproducible from its printout.
  *

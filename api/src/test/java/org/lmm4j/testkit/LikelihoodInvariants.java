@@ -17,7 +17,7 @@ import org.lmm4j.likelihood.Profile;
 import org.lmm4j.model.ModelData;
 
 /**
- * The invariants of the likelihood itself (DESIGN §4), checked on generated models at admissible θ
+ * The invariants of the likelihood itself (docs/DESIGN.md §4), checked on generated models at admissible θ
  * (the θ the data were drawn from, or a random admissible one): profiled = full deviance at β̂(θ); the
  * analytic gradient matches finite differences; invariance under permutation of groups and of rows
  * within groups, under X → XA (β̂ → A⁻¹β̂) and Z → ZA (Ω → A⁻¹ΩA⁻ᵀ), and y → y + Xδ (β̂ → β̂ + δ);

@@ -14,7 +14,7 @@ import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * jqwik generators of mixed models and their data (DESIGN §4): numbers of groups and occasions,
+ * jqwik generators of mixed models and their data (docs/DESIGN.md §4): numbers of groups and occasions,
  * unbalanced groups and missing occasions, numeric and factor covariates with X of full column rank,
  * random intercepts and slopes, Σ and Ω structures by name from {@link java.util.ServiceLoader},
  * admissible θ (random positive definite matrices from {@link StructureGenerators}, projected onto the

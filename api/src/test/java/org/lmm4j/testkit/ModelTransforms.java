@@ -9,7 +9,7 @@ import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * The transformations of DESIGN §4's invariants, applied to model data: permuting the groups, permuting
+ * The transformations of docs/DESIGN.md §4's invariants, applied to model data: permuting the groups, permuting
  * the rows within each group (y, X, Z rows and occasion indices together), reparametrising X → XA and
  * Z → ZA, shifting y → y + Xδ and scaling y → c·y.
  */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
  * lme4's {@code summary()}, with lmerTest's Satterthwaite df and p for the fixed effects) or the JSON object of
- * DESIGN §3 (with {@code fixedEffectTests}).
+ * docs/DESIGN.md §3 (with {@code fixedEffectTests}).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",

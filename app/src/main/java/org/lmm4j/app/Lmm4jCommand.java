@@ -32,7 +32,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code lmm4j} command line (DESIGN §3): subcommands fit, compare, list, paper, bench and
+ * The {@code lmm4j} command line (docs/DESIGN.md §3): subcommands fit, compare, list, paper, bench and
  * simulate, whose instances come from Guice (see {@link Lmm4jModule}, {@link GuiceFactory}).
  *
  * <p>Exit status: 0 success; 2 bad input (one line on stderr, never a stack trace); 3 a fit that did

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gets exit status 2 and one line on stderr that names the problem, never a stack trace
- * (issue 2, "Done when", third bullet; DESIGN §3).
+ * (issue 2, "Done when", third bullet; docs/DESIGN.md §3).
  */
 class BadInputTest {
 

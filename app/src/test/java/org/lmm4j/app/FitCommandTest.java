@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code lmm4j fit} on the bundled dental data: the paper's mixed gender model reaches Table 1's
- * gender/random deviance 229.3152, in text and in the JSON of DESIGN §3.
+ * gender/random deviance 229.3152, in text and in the JSON of docs/DESIGN.md §3.
  */
 class FitCommandTest {
 

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The benchmark data: the random intercept and slope model y = β0 + β1 t + b0 + b1 t + e simulated for
  * n subjects × 10 occasions (seed 1), fitted as Σ = σ²I, Ω free, ML — the model of {@code lmm4j bench}
- * and of DESIGN §5's budget. Built once per trial, outside the measured code.
+ * and of docs/DESIGN.md §5's budget. Built once per trial, outside the measured code.
  */
 @State(Scope.Benchmark)
 public class SimulatedModel {

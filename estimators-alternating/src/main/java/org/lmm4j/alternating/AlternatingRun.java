@@ -86,7 +86,7 @@ final class AlternatingRun {
                             c, cNext, iter);
                 }
                 record(iter, c, u, theta);
-                return stopped(theta, c, iter);
+                return stopped(theta, c, iter, streak);
             }
             double drop = c - cNext;
             double move = maxAbsDifference(u.theta(), theta);
@@ -94,7 +94,10 @@ final class AlternatingRun {
             theta = u.theta();
             pr = next;
             c = cNext;
-            streak = boundary.falling(drop) ? streak + 1 : 0;
+            if (drop > 0 || move > 0) {
+                // an iteration that did not move leaves the verdict on the last fall as it was
+                streak = boundary.falling(drop) ? streak + 1 : 0;
+            }
             String degenerate = degeneracy(theta, c);
             if (degenerate != null && (u.fallsWithoutBound() || boundary.provesUnbounded(degenerate, streak, c))) {
                 return run(FitStatus.UNBOUNDED, degenerate, theta, iter);
@@ -104,7 +107,7 @@ final class AlternatingRun {
             previousDrop = drop;
             if (remaining <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + Vectors.maxAbs(theta))) {
                 LOG.debug("alternating: stopped moving after {} iterations, criterion {}", iter, c);
-                return stopped(theta, c, iter);
+                return stopped(theta, c, iter, streak);
             }
         }
         return run(FitStatus.NOT_CONVERGED, "iteration limit " + options.maxIterations()
@@ -115,9 +118,14 @@ final class AlternatingRun {
      * The end of a run whose steps no longer lower the criterion: CONVERGED only where θ is stationary — every
      * gradient component, scaled by its parameter's size (|θ_k| plus a millionth of the largest), below
      * 1e-3 (1 + |criterion|); a variance at zero has a negligible scale, so a boundary minimum passes — and
-     * NOT_CONVERGED, with the gradient named, where alternation has merely stalled.
+     * NOT_CONVERGED, with the gradient named, where alternation has merely stalled; UNBOUNDED where it stalls at a
+     * degenerate covariance matrix reached while the criterion was still falling ({@link Boundary#provesUnboundedAtStall}).
      */
-    private EstimatorRun stopped(double[] theta, double c, int iter) {
+    private EstimatorRun stopped(double[] theta, double c, int iter, int streak) {
+        String degenerate = degeneracy(theta, c);
+        if (boundary.provesUnboundedAtStall(degenerate, streak)) {
+            return run(FitStatus.UNBOUNDED, degenerate, theta, iter);
+        }
         Gradient g = deviance.gradient(theta);
         if (g == null) {
             return run(FitStatus.FAILED, "the final covariance parameters are not admissible", theta, iter);

@@ -43,6 +43,9 @@ class DevianceNeverRisesProperties {
         List<IterationRecord> trace = r.trace();
         double previous = start;
         for (IterationRecord rec : trace) {
+            if (!rec.phase().equals("alternating")) {
+                continue; // the host's Newton finish is not alternation: its steps are labelled apart
+            }
             assertTrue(rec.criterion() <= previous, "iteration " + rec.iteration() + ": " + previous + " → "
                     + rec.criterion() + " (" + model.residual().name() + ", q=" + q + ", " + model.method() + ")");
             previous = rec.criterion();

@@ -45,7 +45,7 @@ class GenderRandomTest {
         assertEquals(0.023759, r.omega()[1][1], 1e-5);
         assertArrayEquals(new double[] {16.34063, 1.03210, 0.78438, -0.30483}, r.fixedEffects(), 1e-4);
         assertEquals(27, r.randomEffects().length);
-        assertEquals(r.trace().size(), r.iterations());
+        assertEquals(r.trace().size(), r.iterations() + r.finishIterations());
     }
 
     @Test

@@ -25,9 +25,9 @@ import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * DESIGN §4: EM's deviance never rises. Over generated models (random numbers of groups, group sizes and
+ * docs/DESIGN.md §4: EM's deviance never rises. Over generated models (random numbers of groups, group sizes and
  * missing occasions, covariates; scalar, diagonal or free Σ; with and without random effects; ML and REML),
- * the criterion of every iteration is at most that of the one before (up to 1e-9 relative), with and without
+ * the criterion of every EM iteration is at most that of the one before (up to 1e-9 relative), with and without
  * SQUAREM, and the fit ends no higher than it started.
  */
 class EmMonotonicityProperties {
@@ -53,6 +53,9 @@ class EmMonotonicityProperties {
             Statistics.collect(accelerate ? "SQUAREM" : "plain", r.status());
             double before = start;
             for (IterationRecord rec : r.trace()) {
+                if (!rec.phase().equals("em")) {
+                    continue; // the host's Newton finish is not EM: its steps are labelled apart
+                }
                 assertTrue(rec.criterion() <= before + 1e-9 * Math.max(1, Math.abs(before)),
                         "accelerate=" + accelerate + ": criterion rose at iteration " + rec.iteration() + ": " + before
                                 + " -> " + rec.criterion());

@@ -19,7 +19,7 @@ import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * DESIGN §5's benchmark shape (random intercept and slope, 10 occasions per subject, ML): the cost of one
+ * docs/DESIGN.md §5's benchmark shape (random intercept and slope, 10 occasions per subject, ML): the cost of one
  * gradient + Hessian on 100,000 groups, and whole fits, stay linear in the number of groups and fast.
  */
 class PerformanceTest {

@@ -15,7 +15,7 @@ import org.lmm4j.api.IterationRecord;
 import org.lmm4j.inference.FixedEffectTest;
 
 /**
- * A {@link FitResult} as the JSON object of DESIGN §3 ({@code fit --format json}): status, method,
+ * A {@link FitResult} as the JSON object of docs/DESIGN.md §3 ({@code fit --format json}): status, method,
  * estimator, deviance (the paper's Δ), logLik, aic, bic, parameters, observations, groups,
  * iterations, evaluations, elapsedMillis, fixedEffects, standardErrors, sigma, omega,
  * randomEffects, singular, warnings; and besides them minus2LogLik, reason, droppedRows, notes,
@@ -96,7 +96,7 @@ public final class FitJson {
         o.set("fixedEffects", named(r.fixedNames(), r.fixedEffects()));
         o.set("standardErrors", named(r.fixedNames(), r.standardErrors()));
         o.set("occasionLabels", strings(r.occasionLabels()));
-        // a scalar Σ = σ²I is reported as the 1×1 [[σ²]] (DESIGN §3: "T×T or 1×1")
+        // a scalar Σ = σ²I is reported as the 1×1 [[σ²]] (docs/DESIGN.md §3: "T×T or 1×1")
         boolean scalar = "scalar".equals(r.provenance().get("residual")) && r.sigma().length > 0;
         o.set("sigma", matrix(scalar ? new double[][] {{r.sigma()[0][0]}} : r.sigma()));
         if (r.omega() == null) {

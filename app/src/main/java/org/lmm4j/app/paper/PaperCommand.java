@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code lmm4j paper}: reproduces de Leeuw's "Mixed Linear Models" on the bundled dental data —
  * Table 1 (every cell fitted by every discovered estimator, or by {@code --estimator}), Table 2, the
  * two σ̂², the BLUPs, Figures 1–3 (PNG and SVG) and {@code report.md} in {@code --out}. Text mode
- * prints the tables; JSON mode prints DESIGN §3's paper object. Progress goes to standard error.
+ * prints the tables; JSON mode prints docs/DESIGN.md §3's paper object. Progress goes to standard error.
  */
 @Command(name = "paper", mixinStandardHelpOptions = true,
         description = {"Reproduce the paper: Table 1, Table 2, the residual variances, the BLUPs and Figures 1-3 "
@@ -35,7 +35,7 @@ public final class PaperCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "text (tables) or json (DESIGN §3's paper object); default ${DEFAULT-VALUE}.")
+            description = "text (tables) or json (docs/DESIGN.md §3's paper object); default ${DEFAULT-VALUE}.")
     OutputFormat format;
 
     @Option(names = "--estimator", paramLabel = "NAME",

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.lmm4j.app.output.FitJson;
 
 /**
- * The paper's analysis as the JSON object of DESIGN §3 ({@code paper --format json}): {@code table1}
+ * The paper's analysis as the JSON object of docs/DESIGN.md §3 ({@code paper --format json}): {@code table1}
  * (twelve {mean, sigma, deviance, parameters, status}; deviance a number or "-Infinity"),
  * {@code table2} {variances, correlations}, {@code sigma2FreeScalar}, {@code sigma2RandomGender}
  * and {@code figures} (the paths written); besides them each cell's estimators and agreement, the

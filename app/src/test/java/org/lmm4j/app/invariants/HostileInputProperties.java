@@ -31,7 +31,7 @@ import net.jqwik.api.Provide;
 import org.lmm4j.app.Lmm4jCommand;
 
 /**
- * Hostile input through the whole command line (DESIGN §3): jqwik-generated malformed CSV text and
+ * Hostile input through the whole command line (docs/DESIGN.md §3): jqwik-generated malformed CSV text and
  * formula strings (random bytes, truncated quotes, huge numbers, NaN, Inf, unicode names, empty groups)
  * give either exit 0 with a model or exit 2 with exactly one line on stderr and no stack trace — never
  * another exit status, an exception or a hang. And numerically hard but legal data fit sensibly: y
