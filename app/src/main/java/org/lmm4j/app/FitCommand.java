@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.FitStatus;
@@ -15,8 +16,11 @@ import org.lmm4j.app.output.PhaseProgress;
 import org.lmm4j.app.timing.PhaseClock;
 import org.lmm4j.app.timing.Phases;
 import org.lmm4j.data.DataTable;
+import org.lmm4j.inference.FixedEffectTest;
+import org.lmm4j.inference.Satterthwaite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +28,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lmm4j fit}: fits one model with one estimator and prints the summary (text, in the spirit of
- * lme4's {@code summary()}) or the JSON object of docs/DESIGN.md §3. Reading, compiling and fitting that take long
- * show their progress on standard error ({@link PhaseProgress}). It times its phases (start-up, read, compile,
- * fit, output; {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as
- * {@code provenance.phases}.
+ * lme4's {@code summary()}, with lmerTest's Satterthwaite df and p for the fixed effects) or the JSON object of
+ * docs/DESIGN.md §3 (with {@code fixedEffectTests}). Reading, compiling and fitting that take long show their
+ * progress on standard error ({@link PhaseProgress}). It times its phases (start-up, read, compile, fit, output;
+ * {@link PhaseClock}): {@code --verbose} logs them, and the JSON carries them as {@code provenance.phases}.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a linear mixed model and print its summary.",
@@ -51,6 +55,14 @@ public final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** How the fixed effects' t tests get their denominator degrees of freedom. */
+    enum Ddf { satterthwaite, none }
+
+    @Option(names = "--ddf", paramLabel = "satterthwaite|none", defaultValue = "satterthwaite",
+            description = "Denominator degrees of freedom of the fixed effects' t tests: satterthwaite (as lmerTest), "
+                    + "or none (estimates, standard errors and t only). Default: ${DEFAULT-VALUE}.")
+    Ddf ddf;
+
     private final Plugins plugins;
 
     @Inject
@@ -73,16 +85,21 @@ public final class FitCommand implements Callable<Integer> {
         }
         clock.end("fit");
         FitContext context = FitContext.of(options.formula(), table.source(), model.data());
+        List<FixedEffectTest> tests = ddf == Ddf.none || result.status() == FitStatus.UNBOUNDED
+                || result.status() == FitStatus.FAILED ? null : Satterthwaite.tests(model, result);
         PrintWriter out = spec.commandLine().getOut();
         Phases phases;
         if (options.format() == OutputFormat.json) {
             ObjectNode node = FitJson.toNode(result, context);
+            if (tests != null) {
+                FitJson.addTests(node, tests);
+            }
             FitJson.addPhases(node, () -> clock.finish(OUTPUT));
             FitJson.write(node, out);
             out.println();
             phases = clock.finish(OUTPUT);
         } else {
-            out.print(FitText.format(result, context));
+            out.print(FitText.format(result, context, tests));
             out.flush();
             phases = clock.finish(OUTPUT);
         }

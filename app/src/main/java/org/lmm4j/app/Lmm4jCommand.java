@@ -21,6 +21,11 @@ import org.lmm4j.app.logging.LogbackConfigurator;
 import org.lmm4j.app.output.CheckedOutputStream;
 import org.lmm4j.app.output.HeapAdvice;
 import org.lmm4j.app.output.WriteFailure;
+import org.lmm4j.app.inference.AnovaCommand;
+import org.lmm4j.app.inference.ConfintCommand;
+import org.lmm4j.app.inference.CoverageCommand;
+import org.lmm4j.app.inference.DiagnosticsCommand;
+import org.lmm4j.app.inference.PredictCommand;
 import org.lmm4j.app.paper.PaperCommand;
 import org.lmm4j.likelihood.Version;
 import org.slf4j.ILoggerFactory;
@@ -52,7 +57,8 @@ public final class Lmm4jCommand implements Callable<Integer> {
      * the {@code @Command} annotation, so that a line naming one subcommand builds only that one.
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(FitCommand.class, CompareCommand.class, ListCommand.class,
-            PaperCommand.class, BenchCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class);
+            PaperCommand.class, BenchCommand.class, SimulateCommand.class, AnovaCommand.class, ConfintCommand.class,
+            PredictCommand.class, DiagnosticsCommand.class, CoverageCommand.class, CommandLine.HelpCommand.class);
 
     /** Success. */
     public static final int EXIT_OK = 0;

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.IterationRecord;
 import org.lmm4j.app.timing.Phases;
+import org.lmm4j.inference.FixedEffectTest;
 
 /**
  * A {@link FitResult} as the JSON object of docs/DESIGN.md §3 ({@code fit --format json}): status, method,
@@ -93,6 +94,28 @@ public final class FitJson {
     /** A fresh empty object node, for callers composing larger documents (compare, paper, bench). */
     public static ObjectNode object() {
         return NODES.objectNode();
+    }
+
+    /** The fit as pretty-printed JSON text with {@code fixedEffectTests} (DESIGN §3), no trailing newline. */
+    public static String toJson(FitResult r, FitContext context, List<FixedEffectTest> tests) {
+        ObjectNode o = toNode(r, context);
+        addTests(o, tests);
+        return write(o);
+    }
+
+    /** Adds {@code fixedEffectTests} {name: {estimate, se, df, t, p}} (DESIGN §3) to a fit's JSON tree. */
+    public static void addTests(ObjectNode o, List<FixedEffectTest> tests) {
+        ObjectNode t = NODES.objectNode();
+        for (FixedEffectTest test : tests) {
+            ObjectNode row = NODES.objectNode();
+            number(row, "estimate", test.estimate());
+            number(row, "se", test.se());
+            number(row, "df", test.df());
+            number(row, "t", test.t());
+            number(row, "p", test.p());
+            t.set(test.name(), row);
+        }
+        o.set("fixedEffectTests", t);
     }
 
     /** The fit as a JSON tree. */

@@ -4,6 +4,7 @@ import java.util.List;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.IterationRecord;
 import org.lmm4j.api.Method;
+import org.lmm4j.inference.FixedEffectTest;
 
 /**
  * A {@link FitResult} as a text summary in the spirit of lme4's {@code summary()}: the model, how the
@@ -19,6 +20,15 @@ public final class FitText {
 
     /** The full summary, ending with a newline. */
     public static String format(FitResult r, FitContext context) {
+        return format(r, context, null);
+    }
+
+    /**
+     * The full summary with the fixed effects' t tests (df, t, p as lmerTest prints them), ending with a newline.
+     *
+     * @param tests the tests of the fixed effects, in their order, or null for estimates, standard errors and t only
+     */
+    public static String format(FitResult r, FitContext context, List<FixedEffectTest> tests) {
         FitContext c = context == null ? new FitContext(null, null, null, 0, List.of()) : context;
         StringBuilder s = new StringBuilder();
         boolean reml = r.method() == Method.REML;
@@ -84,20 +94,34 @@ public final class FitText {
         int p = r.fixedNames().size();
         List<String> estimates = new java.util.ArrayList<>(List.of("Estimate"));
         List<String> errors = new java.util.ArrayList<>(List.of("Std. Error"));
+        List<String> dfs = new java.util.ArrayList<>(List.of("df"));
         List<String> ts = new java.util.ArrayList<>(List.of("t value"));
+        List<String> ps = new java.util.ArrayList<>(List.of("Pr(>|t|)"));
         for (int i = 0; i < p; i++) {
             double b = r.fixedEffects()[i];
             double se = r.standardErrors()[i];
             estimates.add(Numbers.significant(b, 6));
             errors.add(Numbers.significant(se, 5));
             ts.add(Numbers.fixed(b / se, 2));
+            if (tests != null) {
+                dfs.add(Numbers.fixed(tests.get(i).df(), 2));
+                ps.add(Numbers.significant(tests.get(i).p(), 3));
+            }
         }
         int we = TextTable.width(13, estimates);
         int ws = TextTable.width(13, errors);
+        int wd = TextTable.width(10, dfs);
         int wt = TextTable.width(10, ts);
+        int wp = TextTable.width(12, ps);
         for (int i = 0; i <= p; i++) {
             s.append(pad(i == 0 ? "" : r.fixedNames().get(i - 1), w)).append(TextTable.right(estimates.get(i), we))
-                    .append(TextTable.right(errors.get(i), ws)).append(TextTable.right(ts.get(i), wt)).append('\n');
+                    .append(TextTable.right(errors.get(i), ws))
+                    .append(tests == null ? "" : TextTable.right(dfs.get(i), wd))
+                    .append(TextTable.right(ts.get(i), wt))
+                    .append(tests == null ? "" : TextTable.right(ps.get(i), wp)).append('\n');
+        }
+        if (tests != null) {
+            s.append("(df by Satterthwaite's method, as lmerTest)\n");
         }
         s.append('\n');
 

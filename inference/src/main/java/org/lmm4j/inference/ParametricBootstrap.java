@@ -1,0 +1,203 @@
+package org.lmm4j.inference;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.lmm4j.api.Estimator;
+import org.lmm4j.api.FitOptions;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.FitStatus;
+import org.lmm4j.api.InputException;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
+
+/**
+ * The parametric bootstrap (lme4's {@code bootMer} with {@code confint(method = "boot")}): N responses are drawn
+ * from the fitted model, y*_i = X_iβ̂ + Z_ib*_i + e*_i with b*_i ~ N(0, Ω̂) and e*_i ~ N(0, Σ̂[t_i, t_i]), each is
+ * refitted by the same estimator, and the percentile interval of every parameter is read from the N refits
+ * (quantiles by linear interpolation, R's type 7). Refits run in parallel on a pool of the given size; replicate k
+ * draws from its own generator, seeded by the k-th number of a generator seeded by the seed, so the result does not depend on the number of threads.
+ */
+public final class ParametricBootstrap {
+
+    private ParametricBootstrap() {
+    }
+
+    /**
+     * The result of a bootstrap.
+     *
+     * @param intervals     percentile intervals, in {@link ModelParameters} order
+     * @param samples       the refits' parameter values, [replicate][parameter] (failed refits left out)
+     * @param failed        refits that ended FAILED or UNBOUNDED
+     * @param threads       threads of the pool
+     * @param perWorker     refits done by each worker thread that took part (their sum is the number of refits)
+     * @param elapsedNanos  wall time of the refits
+     */
+    public record Result(List<Interval> intervals, double[][] samples, int failed, int threads, List<Integer> perWorker,
+                         long elapsedNanos) {
+
+        public Result {
+            perWorker = List.copyOf(perWorker);
+        }
+    }
+
+    /**
+     * @param model     the fitted model
+     * @param fit       its fit (the parameters the responses are drawn from)
+     * @param progress  told the number of refits finished after each one (from any thread, one call at a time)
+     */
+    public static Result run(MixedModel model, FitResult fit, Estimator estimator, FitOptions options, int replicates,
+                             long seed, double level, int threads, IntConsumer progress) {
+        if (replicates < 2) {
+            throw new InputException("--bootstrap needs at least 2 replicates (got " + replicates + ")");
+        }
+        if (threads < 1) {
+            throw new InputException("--threads must be at least 1 (got " + threads + ")");
+        }
+        ModelParameters parameters = ModelParameters.of(model);
+        double[] estimates = parameters.values(fit);
+        Draw draw = new Draw(model.data(), fit);
+        long[] seeds = new SplittableRandom(seed).longs(replicates).toArray();
+        double[][] values = new double[replicates][];
+        AtomicInteger done = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> workers = new java.util.concurrent.ConcurrentHashMap<>();
+        Object lock = new Object();
+        long start = System.nanoTime();
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(() -> IntStream.range(0, replicates).parallel().forEach(k -> {
+                ModelData data = draw.sample(new SplittableRandom(seeds[k]));
+                FitResult r = estimator.fit(new MixedModel(data, model.residual(), model.randomEffects(), model.method()),
+                        options);
+                if (r.status() != FitStatus.FAILED && r.status() != FitStatus.UNBOUNDED) {
+                    values[k] = parameters.values(r);
+                }
+                workers.computeIfAbsent(Thread.currentThread().getName(), w -> new AtomicInteger()).incrementAndGet();
+                int n = done.incrementAndGet();
+                synchronized (lock) {
+                    progress.accept(n);
+                }
+            })).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bootstrap interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+        long elapsed = System.nanoTime() - start;
+        double[][] samples = Arrays.stream(values).filter(v -> v != null).toArray(double[][]::new);
+        if (samples.length < 2) {
+            throw new InputException("the bootstrap refits failed (" + (replicates - samples.length) + " of " + replicates + ")");
+        }
+        List<Interval> intervals = new ArrayList<>();
+        for (int j = 0; j < estimates.length; j++) {
+            double[] col = new double[samples.length];
+            for (int k = 0; k < samples.length; k++) {
+                col[k] = samples[k][j];
+            }
+            Arrays.sort(col);
+            intervals.add(new Interval(parameters.names().get(j), estimates[j], quantile(col, (1 - level) / 2),
+                    quantile(col, (1 + level) / 2), List.of()));
+        }
+        List<Integer> perWorker = workers.values().stream().map(AtomicInteger::get)
+                .sorted(java.util.Comparator.reverseOrder()).toList();
+        return new Result(intervals, samples, replicates - samples.length, threads, perWorker, elapsed);
+    }
+
+    /** R's type-7 quantile of sorted values: x[h] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]) with h = (n − 1)p. */
+    public static double quantile(double[] sorted, double prob) {
+        double h = (sorted.length - 1) * prob;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** Draws responses from a fitted model. */
+    static final class Draw {
+        private final ModelData data;
+        private final double[] beta;
+        private final double[][] omegaRoot;
+        private final double[][] sigma;
+
+        Draw(ModelData data, FitResult fit) {
+            this.data = data;
+            this.beta = fit.fixedEffects();
+            this.sigma = fit.sigma();
+            this.omegaRoot = fit.omega() == null ? new double[0][0] : root(fit.omega());
+        }
+
+        /** A symmetric square root R of a positive semi-definite matrix (RR' = S), from its eigen-decomposition. */
+        private static double[][] root(double[][] s) {
+            EigenDecomposition e = new EigenDecomposition(MatrixUtils.createRealMatrix(s));
+            RealMatrix d = e.getD().copy();
+            for (int a = 0; a < s.length; a++) {
+                d.setEntry(a, a, Math.sqrt(Math.max(d.getEntry(a, a), 0)));
+            }
+            return e.getV().multiply(d).multiply(e.getVT()).getData();
+        }
+
+        ModelData sample(SplittableRandom random) {
+            int p = data.p();
+            int q = data.q();
+            List<Group> groups = new ArrayList<>(data.groupCount());
+            for (Group g : data.groups()) {
+                int m = g.size();
+                double[] u = new double[q];
+                for (int a = 0; a < q; a++) {
+                    u[a] = random.nextGaussian();
+                }
+                double[] b = new double[q];
+                for (int a = 0; a < q; a++) {
+                    for (int c = 0; c < q; c++) {
+                        b[a] += omegaRoot[a][c] * u[c];
+                    }
+                }
+                double[] l = new double[m * m];
+                int[] t = g.occasion();
+                for (int j = 0; j < m; j++) {
+                    for (int k = 0; k < m; k++) {
+                        l[j * m + k] = sigma[t[j]][t[k]];
+                    }
+                }
+                if (!Cholesky.factor(l, m)) {
+                    throw new IllegalStateException("Σ̂ of group " + g.id() + " is not positive definite");
+                }
+                double[] e = new double[m];
+                for (int j = 0; j < m; j++) {
+                    e[j] = random.nextGaussian();
+                }
+                double[] y = new double[m];
+                for (int j = 0; j < m; j++) {
+                    double s = 0;
+                    for (int c = 0; c < p; c++) {
+                        s += g.x()[j * p + c] * beta[c];
+                    }
+                    for (int a = 0; a < q; a++) {
+                        s += g.z()[j * q + a] * b[a];
+                    }
+                    for (int k = 0; k <= j; k++) {
+                        s += l[j * m + k] * e[k];
+                    }
+                    y[j] = s;
+                }
+                groups.add(new Group(g.id(), y, g.x(), g.z(), g.occasion()));
+            }
+            return new ModelData(groups, data.fixedNames(), data.randomNames(), data.response(), data.grouping(),
+                    data.occasionLabels(), data.droppedRows(), data.notes());
+        }
+    }
+}

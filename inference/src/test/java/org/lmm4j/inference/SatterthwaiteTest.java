@@ -1,0 +1,48 @@
+package org.lmm4j.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.lmm4j.api.FitOptions;
+import org.lmm4j.api.FitResult;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.newton.NewtonEstimator;
+
+/** Satterthwaite's df, t and p for sleepstudy's REML fit against lmerTest's {@code summary()}. */
+class SatterthwaiteTest {
+
+    @Test
+    void matchesLmerTestForEveryFixedEffect() {
+        MixedModel model = Sleepstudy.model(Sleepstudy.SLOPE, Method.REML);
+        FitResult fit = new NewtonEstimator().fit(model, FitOptions.defaults());
+        List<FixedEffectTest> tests = Satterthwaite.tests(model, fit);
+        assertEquals(2, tests.size());
+        for (FixedEffectTest t : tests) {
+            String key = "satterthwaite." + t.name() + ".";
+            assertRelative(Sleepstudy.figure(key + "estimate"), t.estimate(), 1e-6, t.name() + " estimate");
+            assertRelative(Sleepstudy.figure(key + "se"), t.se(), 1e-5, t.name() + " se");
+            assertRelative(Sleepstudy.figure(key + "df"), t.df(), 1e-3, t.name() + " df");
+            assertRelative(Sleepstudy.figure(key + "t"), t.t(), 1e-5, t.name() + " t");
+            assertRelative(Sleepstudy.figure(key + "p"), t.p(), 1e-3, t.name() + " p");
+        }
+    }
+
+    @Test
+    void marginalModelHasNoCovarianceUncertaintyBeyondSigma() {
+        // a linear model: Satterthwaite's df is the residual df, N − p (exactly, for REML)
+        MixedModel model = Sleepstudy.model("Reaction ~ Days", Method.REML);
+        FitResult fit = new NewtonEstimator().fit(model, FitOptions.defaults());
+        for (FixedEffectTest t : Satterthwaite.tests(model, fit)) {
+            assertRelative(178, t.df(), 1e-6, t.name() + " df");
+            assertTrue(t.p() < 1e-10);
+        }
+    }
+
+    static void assertRelative(double expected, double actual, double tolerance, String what) {
+        double rel = Math.abs(actual - expected) / Math.max(Math.abs(expected), Double.MIN_NORMAL);
+        assertTrue(rel <= tolerance, what + ": expected " + expected + ", got " + actual + " (relative " + rel + ")");
+    }
+}
