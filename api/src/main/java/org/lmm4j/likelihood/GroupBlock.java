@@ -69,7 +69,7 @@ public final class GroupBlock {
     }
 
     /** Σ[t_i,t_i] at rows (j, k): Σ[t_j][t_k], or for a 1×1 Σ = [σ²] standing for σ²I, σ² on the diagonal. */
-    static double sigmaEntry(double[][] sigma, int[] occasion, int j, int k) {
+    public static double sigmaEntry(double[][] sigma, int[] occasion, int j, int k) {
         if (sigma.length == 1) {
             return j == k ? sigma[0][0] : 0;
         }

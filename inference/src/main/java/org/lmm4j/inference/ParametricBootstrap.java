@@ -170,7 +170,7 @@ public final class ParametricBootstrap {
                 int[] t = g.occasion();
                 for (int j = 0; j < m; j++) {
                     for (int k = 0; k < m; k++) {
-                        l[j * m + k] = sigma[t[j]][t[k]];
+                        l[j * m + k] = org.lmm4j.likelihood.GroupBlock.sigmaEntry(sigma, t, j, k);
                     }
                 }
                 if (!Cholesky.factor(l, m)) {
