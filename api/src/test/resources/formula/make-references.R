@@ -47,16 +47,20 @@ cov[["w (cm)"]] <- round(runif(n, 10, 20), 1)
 cov[["âge"]] <- round(runif(n, 1, 3), 2)
 write.csv(cov, "covariates.csv", row.names = FALSE, fileEncoding = "UTF-8")
 cov$f <- factor(cov$f, levels = c("lo", "mid", "hi"))  # lmm4j: levels in order of appearance
-formulas <- c(
+formulas <- c(  # each of full column rank (lmm4j refuses an aliased X)
   "y ~ log(x) + exp(t) + sqrt(x + 1) + abs(x - 5) + sin(x) + cos(x)",
-  "y ~ I(x^2) + I(x * t) + I(-x) + I((x + 1)^2) + I(x/1e5) + I(pi * x) + log(x, 2)",
+  "y ~ I(x^2) + I(x * t) + I(-x)",
+  "y ~ 0 + I((x + 1)^2) + I(x/1e5)",
+  "y ~ 0 + I(pi * x) + log(x, 2)",
   "y ~ poly(x, 3) + scale(t)",
-  "y ~ poly(x, degree = 2, raw = TRUE) + scale(x, scale = FALSE)",
+  "y ~ poly(x, degree = 2, raw = TRUE) + scale(t, scale = FALSE)",
   "y ~ f * poly(x, 2)",
   "y ~ `w (cm)` + log(`âge`) + x^2",
   "y ~ (x + t + f)^2",
   "y ~ x/f",
-  "y ~ I(x^-1) + I(x + 1e-4) + I(x + 0.001) + log10(x) + log2(x) + log1p(x) + expm1(x/10) + tan(x/10)")
+  "y ~ I(x^-1) + I(x + 1e-4) + log10(t)",
+  "y ~ 0 + I(x + 0.001) + log2(x) + log1p(x)",
+  "y ~ expm1(x/10) + tan(x/10) + poly(t, 5)")
 mm_out <- data.frame()
 for (fo in formulas) {
   X <- model.matrix(as.formula(fo), cov)
