@@ -48,6 +48,15 @@ public interface CovarianceStructure {
         return false;
     }
 
+    /**
+     * True when the family {S(θ)} is closed under every congruence S → ASA' with A invertible (the free structure):
+     * then the columns of Z may be recombined for the fit (centred, {@link org.lmm4j.likelihood.CentredRandomEffects})
+     * and the estimate mapped back, the model being the same.
+     */
+    default boolean admitsChangeOfBasis() {
+        return false;
+    }
+
     /** True when θ gives a positive definite S(θ) (the admissible region for Σ). */
     boolean isPositiveDefinite(double[] theta, int dimension);
 

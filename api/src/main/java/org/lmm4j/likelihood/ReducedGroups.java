@@ -83,12 +83,31 @@ class ReducedGroups {
         this.oYY = oXY + p;
         this.oG = oYY + 1;
         this.stride = oG + q * q;
+        checkMemory(n, (long) oG + q * q, p);
         this.size = new int[n];
         this.rank = new int[n];
         this.stats = new double[n * stride];
         IntStream range = IntStream.range(0, n);
         (observations < GroupReduce.PARALLEL_THRESHOLD ? range : range.parallel())
                 .forEach(i -> reduceGroup(i, groups.get(i)));
+    }
+
+    /**
+     * The statistics hold p² + O(q(p + q)) numbers per group: refused, before anything is allocated, when they would
+     * not fit in an int-indexed array or would take more than half the heap (a fixed factor with hundreds of levels
+     * over thousands of groups), with what to do instead.
+     */
+    private static void checkMemory(int n, long stride, int p) {
+        long cells = n * stride;
+        long bytes = 8 * cells;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (cells > Integer.MAX_VALUE - 8 || bytes > heap / 2) {
+            throw new org.lmm4j.api.InputException(String.format(java.util.Locale.ROOT,
+                    "the model has p = %d fixed-effect columns over %d groups: its per-group sufficient statistics "
+                    + "(p² numbers per group) would need %.1f GB, more than half of this JVM's %.1f GB heap; a factor "
+                    + "with many levels is usually better as a random effect, (1 | factor), or give Java more heap "
+                    + "(JAVA_OPTS=-Xmx...)", p, n, bytes / 1e9, heap / 1e9));
+        }
     }
 
     /** A view of the same reduction (for the classes that evaluate on it). */

@@ -12,6 +12,7 @@ import org.lmm4j.api.FitStatus;
 import org.lmm4j.api.IterationRecord;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.api.OptimisationSummary;
+import org.lmm4j.likelihood.CentredRandomEffects;
 import org.lmm4j.likelihood.FitAssembler;
 import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.likelihood.StartValues;
@@ -35,8 +36,20 @@ public final class Fitting {
     private Fitting() {
     }
 
-    /** Fits the model with the estimator. */
+    /**
+     * Fits the model with the estimator; a random-effects design that needs centring ({@link CentredRandomEffects}) is
+     * fitted centred and the result mapped back.
+     */
     public static FitResult fit(Estimator estimator, MixedModel model, FitOptions options) {
+        CentredRandomEffects centring = CentredRandomEffects.of(model);
+        if (centring != null) {
+            LOG.debug("{}: fitting with the random-effects columns centred", estimator.name());
+            return centring.mapBack(fitAsGiven(estimator, centring.centred(model), options), model);
+        }
+        return fitAsGiven(estimator, model, options);
+    }
+
+    private static FitResult fitAsGiven(Estimator estimator, MixedModel model, FitOptions options) {
         long started = System.nanoTime();
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: settings {}", estimator.name(), options.asMap());

@@ -257,7 +257,7 @@ public abstract class EstimatorContract {
             return; // a boundary fit is flat along the boundary: only the minimum is unique
         }
         double tol = parameterTolerance();
-        assertCovariancesScaled(a, b, c, "cy");
+        assertCovariancesScaled(a, b, c * c, parameterTolerance(), "y → cy");
         double[] beta = a.fixedEffects().clone();
         for (int k = 0; k < beta.length; k++) {
             beta[k] *= c;
@@ -268,55 +268,35 @@ public abstract class EstimatorContract {
     }
 
     /**
-     * Awkward scales (docs/DESIGN.md §4, issue 15): fitting c(y + Xδ), with |Xδ| up to 10¹⁰ times the spread of y and c
-     * from 10⁻⁶ to 10⁶, gives Δ̂ + 2N log|c| (N − p for REML) within the deviance tolerance, and c²Σ̂, c²Ω̂,
-     * c(β̂ + δ) within the parameter tolerance (β̂'s with the floor of rounding the shifted data: a few ulps of δ).
+     * Awkward scales (docs/DESIGN.md §4, issue 15; {@link AwkwardScale}): fitting c(y + Xδ), with |Xδ| up to 10¹⁰
+     * times the spread of y, or a covariate c(x_j + a), |a| up to 10¹⁰ times its spread, c from 10⁻⁶ to 10⁶, gives
+     * the mapped Δ̂, Σ̂, Ω̂ and β̂ within 1e-6 relative ({@link #offsetTolerance}); Σ̂, Ω̂ and β̂ with the floor of
+     * rounding the shifted data to doubles (a few ulps of the shift: {@link AwkwardScale#roundingFloor}).
      */
     @Property(tries = 25)
     public void largeOffsetsAndScalesLeaveTheFitUnchanged(@ForAll("wellPosedModels") GeneratedModel m) {
-        Random r = new Random(m.seed() * 17 + 3);
-        double c = Math.pow(10, 12 * r.nextDouble() - 6) * (r.nextBoolean() ? 1 : -1);
-        double shift = Math.pow(10, 10 * r.nextDouble());
-        int p = m.data().p();
-        double sd = 0;
-        double mean = 0;
-        int n = m.data().observations();
-        for (Group g : m.data().groups()) {
-            for (double y : g.y()) {
-                mean += y / n;
-            }
-        }
-        double maxX = 0;
-        for (Group g : m.data().groups()) {
-            for (double y : g.y()) {
-                sd += (y - mean) * (y - mean) / Math.max(1, n - 1);
-            }
-            for (double x : g.x()) {
-                maxX = Math.max(maxX, Math.abs(x));
-            }
-        }
-        sd = sd > 0 ? Math.sqrt(sd) : 1;
-        double[] delta = new double[p];
-        for (int k = 0; k < p; k++) {
-            delta[k] = maxX > 0 ? shift * sd * r.nextGaussian() / maxX : 0;
-        }
+        AwkwardScale t = AwkwardScale.draw(m.data(), new Random(m.seed() * 17 + 3));
+        Statistics.label("transformed").collect(t.ofResponse() ? "y" : "covariate");
         FitResult a = fitConverged(m.model());
-        FitResult b = fitConverged(m.with(ModelTransforms.scaleResponse(ModelTransforms.shiftResponse(m.data(), delta), c)));
-        assertDevianceScaled(m, a, b, c, "Δ̂(c(y + Xδ)) − Δ̂(y) vs 2N log|c| (c = " + c + ", |Xδ| = " + shift + "·sd)");
+        FitResult b = fitConverged(m.with(t.apply(m.data())));
+        double tol = offsetTolerance();
+        double shift = t.criterionShift(m.data(), m.model().method());
+        assertEquals(a.criterion() + shift, b.criterion(), tol * (1 + Math.abs(a.criterion()) + Math.abs(shift)),
+                "Δ̂ after " + t);
         if (atBoundary(a) || atBoundary(b)) {
             return; // a boundary fit is flat along the boundary: only the minimum is unique
         }
-        double tol = parameterTolerance();
-        assertCovariancesScaled(a, b, c, "c(y + Xδ)");
-        double[] back = b.fixedEffects().clone();
-        double floor = 0;
-        for (int k = 0; k < p; k++) {
-            back[k] = back[k] / c - delta[k];
-            floor = Math.max(floor, 8 * Math.ulp(Math.abs(delta[k])));
-        }
+        // Σ̂ and Ω̂ to 1e-6, or to the error that rounding the shifted data to doubles leaves (2.2e-6 at 10¹⁰ spreads)
+        assertCovariancesScaled(a, b, t.covarianceFactor(), tol + 8 * t.roundingFloor(m.data()), t.toString());
+        double[] back = t.betaBack(b.fixedEffects());
         double scale = 1 + Dense.maxAbs(a.fixedEffects());
-        assertTrue(Dense.maxDifference(a.fixedEffects(), back) <= tol * scale + floor,
-                "β̂(c(y + Xδ))/c − δ vs β̂(y): " + Arrays.toString(back) + " vs " + Arrays.toString(a.fixedEffects()));
+        assertTrue(Dense.maxDifference(a.fixedEffects(), back) <= tol * scale + t.betaFloor(b.fixedEffects()),
+                "β̂ mapped back after " + t + ": " + Arrays.toString(back) + " vs " + Arrays.toString(a.fixedEffects()));
+    }
+
+    /** The relative tolerance of the awkward-scale property: 1e-6, as issue 15 asks (an estimator may loosen it). */
+    protected double offsetTolerance() {
+        return 1e-6;
     }
 
     @Property
@@ -365,17 +345,16 @@ public abstract class EstimatorContract {
                 devianceTolerance() * (1 + Math.abs(a.criterion()) + Math.abs(shift)), what);
     }
 
-    /** Σ̂ and Ω̂ of fit b are c² times those of fit a, within the parameter tolerance. */
-    private void assertCovariancesScaled(FitResult a, FitResult b, double c, String transformed) {
-        double tol = parameterTolerance();
-        assertClose(Dense.scale(a.sigma(), c * c), b.sigma(), tol, "Σ̂(" + transformed + ") vs c²Σ̂(y)");
+    /** Σ̂ and Ω̂ of fit b are k times those of fit a, within the relative tolerance tol. */
+    private void assertCovariancesScaled(FitResult a, FitResult b, double k, double tol, String transformed) {
+        assertClose(Dense.scale(a.sigma(), k), b.sigma(), tol, "Σ̂ after " + transformed + " vs " + k + "·Σ̂");
         if (a.omega() != null) {
             // Ω enters V = ZΩZ' + Σ beside Σ: near the boundary (Ω̂ ≈ 0) it is determined only to within the
             // tolerance of the residual scale, not of its own tiny size
-            double[][] expected = Dense.scale(a.omega(), c * c);
-            double scale = Math.max(Dense.maxAbs(expected), Dense.maxAbs(Dense.scale(a.sigma(), c * c)));
-            assertTrue(Dense.maxDifference(expected, b.omega()) <= tol * scale, "Ω̂(" + transformed + ") vs c²Ω̂(y): "
-                    + Arrays.deepToString(expected) + " vs " + Arrays.deepToString(b.omega()));
+            double[][] expected = Dense.scale(a.omega(), k);
+            double scale = Math.max(Dense.maxAbs(expected), Dense.maxAbs(Dense.scale(a.sigma(), k)));
+            assertTrue(Dense.maxDifference(expected, b.omega()) <= tol * scale, "Ω̂ after " + transformed + " vs "
+                    + k + "·Ω̂: " + Arrays.deepToString(expected) + " vs " + Arrays.deepToString(b.omega()));
         }
     }
 

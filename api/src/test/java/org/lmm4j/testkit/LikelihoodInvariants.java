@@ -242,109 +242,18 @@ public abstract class LikelihoodInvariants {
         double[] theta = thetaFor(m);
         MixedModel model = m.model();
         ModelData d = m.data();
-        Random r = new Random(m.seed() * 31 + 7);
-        int p = d.p();
-        int n = d.observations();
-        double c = Math.pow(10, 12 * r.nextDouble() - 6) * (r.nextBoolean() ? 1 : -1);
-        double shift = Math.pow(10, 10 * r.nextDouble());
-        int intercept = interceptColumn(d);
-        int column = p > 1 && intercept >= 0 && r.nextBoolean() ? (intercept + 1 + r.nextInt(p - 1)) % p : -1;
+        AwkwardScale t = AwkwardScale.draw(d, new Random(m.seed() * 31 + 7));
         Likelihood before = likelihood(model);
         Profile p1 = before.profile(theta);
         if (!p1.admissible()) {
             return;
         }
-        double d1 = before.criterion(theta);
-        if (column < 0) {
-            double spread = spread(d, -1);
-            double[] delta = new double[p];
-            double norm = 0;
-            for (int k = 0; k < p; k++) {
-                delta[k] = r.nextGaussian();
-                norm = Math.max(norm, Math.abs(delta[k]) * columnScale(d, k));
-            }
-            for (int k = 0; k < p; k++) {
-                delta[k] *= norm > 0 ? shift * spread / norm : 0;
-            }
-            double[] scaled = scaledTheta(model, theta, c * c);
-            Likelihood after = likelihood(m.with(ModelTransforms.scaleResponse(ModelTransforms.shiftResponse(d, delta), c)));
-            double expectedShift = 2 * (model.method() == Method.REML ? n - p : n) * Math.log(Math.abs(c));
-            assertClose(d1 + expectedShift, after.criterion(scaled), 1e-6,
-                    "Δ after y → c(y + Xδ), |Xδ| = " + shift + "·spread, c = " + c);
-            double[] b2 = after.profile(scaled).beta();
-            double floor = 0;
-            for (int k = 0; k < p; k++) {
-                b2[k] = b2[k] / c - delta[k];
-                floor = Math.max(floor, 8 * Math.ulp(Math.abs(delta[k])));
-            }
-            assertVectorCloseWithFloor(p1.beta(), b2, 1e-6, floor, "β̂/c − δ after y → c(y + Xδ)");
-        } else {
-            double a = shift * spread(d, column) * (r.nextBoolean() ? 1 : -1);
-            double[][] transform = new double[p][p];
-            for (int k = 0; k < p; k++) {
-                transform[k][k] = 1;
-            }
-            transform[column][column] = c;
-            transform[intercept][column] = c * a;
-            Likelihood after = likelihood(m.with(ModelTransforms.transformFixed(d, transform)));
-            double expected = d1 + (model.method() == Method.REML ? 2 * Math.log(Math.abs(c)) : 0);
-            assertClose(expected, after.criterion(theta), 1e-6,
-                    "Δ after x_" + column + " → c(x + a), a = " + a + ", c = " + c);
-            double[] b2 = after.profile(theta).beta();
-            // β' = A⁻¹β: β'_j = β_j / c, β'_0 = β_0 − aβ_j; map back: β_j = cβ'_j, β_0 = β'_0 + a·cβ'_j
-            double[] back = b2.clone();
-            back[column] = c * b2[column];
-            back[intercept] = b2[intercept] + a * back[column];
-            double floor = 8 * Math.ulp(Math.abs(a * back[column])) + 8 * Math.ulp(Math.abs(b2[intercept]));
-            assertVectorCloseWithFloor(p1.beta(), back, 1e-6, floor, "β̂ mapped back after x_j → c(x_j + a)");
-        }
-    }
-
-    /** The index of a column of X that is 1 on every row, or −1. */
-    private static int interceptColumn(ModelData d) {
-        int p = d.p();
-        for (int k = 0; k < p; k++) {
-            boolean ones = true;
-            for (org.lmm4j.model.Group g : d.groups()) {
-                for (int j = 0; j < g.size() && ones; j++) {
-                    ones = g.x()[j * p + k] == 1;
-                }
-            }
-            if (ones) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /** The standard deviation of y (column −1) or of column k of X, 1 when it vanishes. */
-    private static double spread(ModelData d, int column) {
-        double s = 0;
-        double s2 = 0;
-        int n = 0;
-        int p = d.p();
-        for (org.lmm4j.model.Group g : d.groups()) {
-            for (int j = 0; j < g.size(); j++) {
-                double v = column < 0 ? g.y()[j] : g.x()[j * p + column];
-                s += v;
-                s2 += v * v;
-                n++;
-            }
-        }
-        double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0;
-        return var > 0 ? Math.sqrt(var) : 1;
-    }
-
-    /** max_j |x_jk| over the rows. */
-    private static double columnScale(ModelData d, int k) {
-        double s = 0;
-        int p = d.p();
-        for (org.lmm4j.model.Group g : d.groups()) {
-            for (int j = 0; j < g.size(); j++) {
-                s = Math.max(s, Math.abs(g.x()[j * p + k]));
-            }
-        }
-        return s;
+        double[] mapped = t.ofResponse() ? scaledTheta(model, theta, t.covarianceFactor()) : theta;
+        Likelihood after = likelihood(m.with(t.apply(d)));
+        assertClose(before.criterion(theta) + t.criterionShift(d, model.method()), after.criterion(mapped), 1e-6,
+                "Δ after " + t);
+        double[] b2 = after.profile(mapped).beta();
+        assertVectorCloseWithFloor(p1.beta(), t.betaBack(b2), 1e-6, t.betaFloor(b2), "β̂ mapped back after " + t);
     }
 
     /** Every entry within relative·(1 + max|expected|) + floor. */

@@ -91,6 +91,19 @@ class InferenceCommandsTest {
         assertEquals(20, b.get("replicates").asInt());
         assertEquals(6, b.get("intervals").size());
         assertTrue(boot.err().contains("bootstrap"), "a progress bar on standard error: " + boot.err());
+        for (JsonNode row : b.get("intervals")) {
+            assertTrue(row.get("lowerMonteCarloError").asDouble() >= 0 && row.get("upperMonteCarloError").asDouble() >= 0,
+                    row.toString());
+        }
+        Cli.Run bc = Cli.run("confint", "--formula", SLOPE, "--bootstrap", "20", "--seed", "3", "--bias-corrected",
+                "--format", "json");
+        assertEquals(0, bc.exit(), bc.err());
+        JsonNode c = JSON.readTree(bc.out());
+        assertTrue(c.get("biasCorrected").asBoolean());
+        assertEquals(6, c.get("intervals").size());
+        Cli.Run alone = Cli.run("confint", "--formula", SLOPE, "--bias-corrected");
+        assertEquals(2, alone.exit());
+        assertTrue(alone.err().contains("--bootstrap"), alone.err());
     }
 
     @Test

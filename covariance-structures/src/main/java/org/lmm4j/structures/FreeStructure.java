@@ -78,6 +78,12 @@ public final class FreeStructure implements CovarianceStructure {
     }
 
     /** The lower triangle in row order, averaging S_ij and S_ji (the symmetric part). */
+    /** Every congruence AΩA' of a covariance matrix is one: the free family admits any change of basis. */
+    @Override
+    public boolean admitsChangeOfBasis() {
+        return true;
+    }
+
     @Override
     public double[] parameters(double[][] matrix) {
         int d = StructureMath.dimensionOf(matrix);

@@ -9,6 +9,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -27,7 +28,11 @@ import org.lmm4j.model.ModelData;
  * The parametric bootstrap (lme4's {@code bootMer} with {@code confint(method = "boot")}): N responses are drawn
  * from the fitted model, y*_i = X_iβ̂ + Z_ib*_i + e*_i with b*_i ~ N(0, Ω̂) and e*_i ~ N(0, Σ̂[t_i, t_i]), each is
  * refitted by the same estimator, and the percentile interval of every parameter is read from the N refits
- * (quantiles by linear interpolation, R's type 7). Refits run in parallel on a pool of the given size; replicate k
+ * (quantiles by linear interpolation, R's type 7). Beside it, the bias-corrected percentile interval (Efron 1981; Efron
+ * and Tibshirani 1993, §14.3) reads the quantiles at Φ(2z₀ ± z_{(1+level)/2}) with z₀ = Φ⁻¹(share of refits below the
+ * estimate): maximum-likelihood variance components are biased down, so their plain percentile intervals sit low,
+ * and z₀ moves them back. Each end carries its Monte Carlo standard error, half the distance between the order
+ * statistics at N·a ± √(N a(1 − a)) (the binomial spread of the count of refits below the a-quantile). Refits run in parallel on a pool of the given size; replicate k
  * draws from its own generator, seeded by the k-th number of a generator seeded by the seed, so the result does not depend on the number of threads.
  */
 public final class ParametricBootstrap {
@@ -39,16 +44,22 @@ public final class ParametricBootstrap {
      * The result of a bootstrap.
      *
      * @param intervals     percentile intervals, in {@link ModelParameters} order
+     * @param biasCorrected bias-corrected percentile intervals, in the same order
+     * @param monteCarloError for each parameter, the Monte Carlo standard errors of the percentile interval's lower
+     *                      and upper end, {lower, upper}
      * @param samples       the refits' parameter values, [replicate][parameter] (failed refits left out)
      * @param failed        refits that ended FAILED or UNBOUNDED
      * @param threads       threads of the pool
      * @param perWorker     refits done by each worker thread that took part (their sum is the number of refits)
      * @param elapsedNanos  wall time of the refits
      */
-    public record Result(List<Interval> intervals, double[][] samples, int failed, int threads, List<Integer> perWorker,
-                         long elapsedNanos) {
+    public record Result(List<Interval> intervals, List<Interval> biasCorrected, List<double[]> monteCarloError,
+                         double[][] samples, int failed, int threads, List<Integer> perWorker, long elapsedNanos) {
 
         public Result {
+            intervals = List.copyOf(intervals);
+            biasCorrected = List.copyOf(biasCorrected);
+            monteCarloError = monteCarloError.stream().map(double[]::clone).toList();
             perWorker = List.copyOf(perWorker);
         }
     }
@@ -104,18 +115,55 @@ public final class ParametricBootstrap {
             throw new InputException("the bootstrap refits failed (" + (replicates - samples.length) + " of " + replicates + ")");
         }
         List<Interval> intervals = new ArrayList<>();
+        List<Interval> biasCorrected = new ArrayList<>();
+        List<double[]> errors = new ArrayList<>();
+        double lowerLevel = (1 - level) / 2;
+        double upperLevel = (1 + level) / 2;
+        double z = NORMAL.inverseCumulativeProbability(upperLevel);
         for (int j = 0; j < estimates.length; j++) {
             double[] col = new double[samples.length];
             for (int k = 0; k < samples.length; k++) {
                 col[k] = samples[k][j];
             }
             Arrays.sort(col);
-            intervals.add(new Interval(parameters.names().get(j), estimates[j], quantile(col, (1 - level) / 2),
-                    quantile(col, (1 + level) / 2), List.of()));
+            String name = parameters.names().get(j);
+            intervals.add(new Interval(name, estimates[j], quantile(col, lowerLevel), quantile(col, upperLevel), List.of()));
+            double z0 = biasConstant(col, estimates[j]);
+            biasCorrected.add(new Interval(name, estimates[j], quantile(col, NORMAL.cumulativeProbability(2 * z0 - z)),
+                    quantile(col, NORMAL.cumulativeProbability(2 * z0 + z)), List.of()));
+            errors.add(new double[] {monteCarloError(col, lowerLevel), monteCarloError(col, upperLevel)});
         }
         List<Integer> perWorker = workers.values().stream().map(AtomicInteger::get)
                 .sorted(java.util.Comparator.reverseOrder()).toList();
-        return new Result(intervals, samples, replicates - samples.length, threads, perWorker, elapsed);
+        return new Result(intervals, biasCorrected, errors, samples, replicates - samples.length, threads, perWorker, elapsed);
+    }
+
+    private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
+
+    /**
+     * z₀ = Φ⁻¹(share of sorted draws below the estimate, ties counted half), clamped to the share one draw can
+     * resolve so that it stays finite.
+     */
+    static double biasConstant(double[] sorted, double estimate) {
+        double below = 0;
+        for (double v : sorted) {
+            below += v < estimate ? 1 : v == estimate ? 0.5 : 0;
+        }
+        double n = sorted.length;
+        double share = Math.min(Math.max(below / n, 0.5 / n), 1 - 0.5 / n);
+        return NORMAL.inverseCumulativeProbability(share);
+    }
+
+    /**
+     * The Monte Carlo standard error of the a-quantile of n sorted draws: half the distance between the order
+     * statistics at n·a ± √(n a(1 − a)), the count of draws below the true quantile being binomial(n, a).
+     */
+    static double monteCarloError(double[] sorted, double a) {
+        double n = sorted.length;
+        double spread = Math.sqrt(n * a * (1 - a));
+        double lo = quantile(sorted, Math.max(0, a - spread / n));
+        double hi = quantile(sorted, Math.min(1, a + spread / n));
+        return (hi - lo) / 2;
     }
 
     /** R's type-7 quantile of sorted values: x[h] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]) with h = (n − 1)p. */

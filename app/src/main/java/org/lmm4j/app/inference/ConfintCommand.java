@@ -55,6 +55,10 @@ public final class ConfintCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "N", description = "Parametric bootstrap with N refits: percentile intervals.")
     Integer bootstrap;
 
+    @Option(names = "--bias-corrected", description = "With --bootstrap: bias-corrected percentile intervals "
+            + "(Efron's BC: quantiles at Φ(2z₀ ± z), z₀ from the share of refits below the estimate) instead of plain ones.")
+    boolean biasCorrected;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the bootstrap. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -78,6 +82,9 @@ public final class ConfintCommand implements Callable<Integer> {
         if (wald && bootstrap != null) {
             throw new InputException("--wald and --bootstrap are two methods: give one of them");
         }
+        if (biasCorrected && bootstrap == null) {
+            throw new InputException("--bias-corrected corrects bootstrap intervals: give --bootstrap N with it");
+        }
         FittedModel m = Inference.fit(options, plugins);
         PrintWriter err = spec.commandLine().getErr();
         String method;
@@ -92,7 +99,7 @@ public final class ConfintCommand implements Callable<Integer> {
             int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             ProgressBar bar = new ProgressBar(err, "bootstrap");
             boot = m.bootstrap(n, seed, level, t, k -> bar.step(k, n, k + " refits"));
-            intervals = boot.intervals();
+            intervals = biasCorrected ? boot.biasCorrected() : boot.intervals();
         } else {
             method = "profile";
             intervals = m.confint(level);
@@ -119,15 +126,21 @@ public final class ConfintCommand implements Callable<Integer> {
         o.put("level", level);
         o.put("fitMethod", method.equals("profile") ? "ML" : m.result().method().name());
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
-        for (Interval ci : intervals) {
+        for (int j = 0; j < intervals.size(); j++) {
+            Interval ci = intervals.get(j);
             ObjectNode r = rows.addObject();
             r.put("parameter", ci.parameter());
             FitJson.number(r, "estimate", ci.estimate());
             FitJson.number(r, "lower", ci.lower());
             FitJson.number(r, "upper", ci.upper());
+            if (boot != null && !biasCorrected) {
+                FitJson.number(r, "lowerMonteCarloError", boot.monteCarloError().get(j)[0]);
+                FitJson.number(r, "upperMonteCarloError", boot.monteCarloError().get(j)[1]);
+            }
         }
         o.set("intervals", rows);
         if (boot != null) {
+            o.put("biasCorrected", biasCorrected);
             o.put("replicates", boot.samples().length + boot.failed());
             o.put("failed", boot.failed());
             o.put("threads", boot.threads());
@@ -143,7 +156,8 @@ public final class ConfintCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder();
         String what = switch (method) {
             case "wald" -> "Wald intervals (β̂ ± z se), " + m.result().method() + " fit";
-            case "bootstrap" -> "Parametric bootstrap percentile intervals, " + m.result().method() + " fit";
+            case "bootstrap" -> "Parametric bootstrap " + (biasCorrected ? "bias-corrected " : "") + "percentile intervals, "
+                    + m.result().method() + " fit";
             default -> "Profile-likelihood intervals (ML" + (m.result().method().name().equals("REML")
                     ? "; the REML fit was refitted by ML)" : ")");
         };
@@ -154,10 +168,15 @@ public final class ConfintCommand implements Callable<Integer> {
         }
         String lo = Numbers.fixed(100 * (1 - level) / 2, 1) + " %";
         String hi = Numbers.fixed(100 * (1 + level) / 2, 1) + " %";
-        s.append(String.format("%-" + w + "s%14s%14s%14s%n", "", "estimate", lo, hi));
-        for (Interval ci : intervals) {
-            s.append(String.format("%-" + w + "s%14s%14s%14s%n", ci.parameter(), Numbers.significant(ci.estimate(), 7),
+        boolean errors = boot != null && !biasCorrected;
+        s.append(String.format("%-" + w + "s%14s%14s%14s", "", "estimate", lo, hi));
+        s.append(errors ? String.format("%14s%14s%n", "MC se " + lo, "MC se " + hi) : "\n");
+        for (int j = 0; j < intervals.size(); j++) {
+            Interval ci = intervals.get(j);
+            s.append(String.format("%-" + w + "s%14s%14s%14s", ci.parameter(), Numbers.significant(ci.estimate(), 7),
                     Numbers.significant(ci.lower(), 7), Numbers.significant(ci.upper(), 7)));
+            s.append(errors ? String.format("%14s%14s%n", Numbers.significant(boot.monteCarloError().get(j)[0], 2),
+                    Numbers.significant(boot.monteCarloError().get(j)[1], 2)) : "\n");
         }
         if (boot != null) {
             s.append(boot.samples().length + boot.failed()).append(" refits (").append(boot.failed())

@@ -35,7 +35,10 @@ import org.lmm4j.inference.FixedEffectTest;
 public final class FitJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Doubles written by Jackson's Schubfach writer (the shortest text that reads back to the same double). */
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build())
+            .enable(SerializationFeature.INDENT_OUTPUT);
 
     private FitJson() {
     }
