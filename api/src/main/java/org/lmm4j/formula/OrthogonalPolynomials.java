@@ -45,6 +45,7 @@ final class OrthogonalPolynomials {
         }
         double[] rDiagonal = new double[k];
         double[][] reflectors = new double[k][];
+        double[] squares = new double[k];
         for (int j = 0; j < k; j++) {
             double norm = 0;
             for (int i = j; i < n; i++) {
@@ -65,15 +66,9 @@ final class OrthogonalPolynomials {
                 return null; // rank < degree + 1, by the relative tolerance of R's qr (LINPACK dqrdc2)
             }
             reflectors[j] = v;
+            squares[j] = vv;
             for (int c = j + 1; c < k; c++) {
-                double dot = 0;
-                for (int i = j; i < n; i++) {
-                    dot += v[i] * a[c][i];
-                }
-                double f = 2 * dot / vv;
-                for (int i = j; i < n; i++) {
-                    a[c][i] -= f * v[i];
-                }
+                reflect(v, vv, j, a[c]);
             }
         }
         // Q e_j = H_0 H_1 ... H_{k−1} e_j, then the sign of R_jj
@@ -82,17 +77,7 @@ final class OrthogonalPolynomials {
             double[] q = new double[n];
             q[j] = 1;
             for (int h = k - 1; h >= 0; h--) {
-                double[] v = reflectors[h];
-                double vv = 0;
-                double dot = 0;
-                for (int i = h; i < n; i++) {
-                    vv += v[i] * v[i];
-                    dot += v[i] * q[i];
-                }
-                double f = 2 * dot / vv;
-                for (int i = h; i < n; i++) {
-                    q[i] -= f * v[i];
-                }
+                reflect(reflectors[h], squares[h], h, q);
             }
             if (rDiagonal[j] < 0) {
                 for (int i = 0; i < n; i++) {
@@ -102,6 +87,18 @@ final class OrthogonalPolynomials {
             out[j - 1] = q;
         }
         return out;
+    }
+
+    /** Applies the reflection H = I − 2vv'/(v'v) (v zero before {@code from}) to {@code x} in place. */
+    private static void reflect(double[] v, double vv, int from, double[] x) {
+        double dot = 0;
+        for (int i = from; i < v.length; i++) {
+            dot += v[i] * x[i];
+        }
+        double f = 2 * dot / vv;
+        for (int i = from; i < v.length; i++) {
+            x[i] -= f * v[i];
+        }
     }
 
     /** The number of distinct values of x, counted up to {@code cap}. */
