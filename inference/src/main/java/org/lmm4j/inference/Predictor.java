@@ -189,6 +189,9 @@ public final class Predictor {
 
     /** The columns the formula uses: the response, every variable, the grouping column. */
     private static List<String> columns(Formula f, DataTable table, String what) {
+        if (f.randomTerms().size() > 1) {
+            throw new InputException("predictions from a formula with several random terms are not available yet");
+        }
         Set<String> out = new LinkedHashSet<>();
         out.add(f.response());
         List<Term> terms = new ArrayList<>(f.terms());
