@@ -55,16 +55,19 @@ public final class TermBlocks implements CovarianceStructure {
     }
 
     private final List<Block> blocks;
+    /** The regrouped frame these blocks belong to, for reports by term (null when built from blocks alone). */
+    private final org.lmm4j.model.NestedTerms layout;
     private final int[] columnOffset;
     private final int[] thetaOffset;
     private final int dimension;
     private final int parameters;
 
-    private TermBlocks(List<Block> blocks) {
+    private TermBlocks(List<Block> blocks, org.lmm4j.model.NestedTerms layout) {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("no terms");
         }
         this.blocks = List.copyOf(blocks);
+        this.layout = layout;
         this.columnOffset = new int[blocks.size()];
         this.thetaOffset = new int[blocks.size()];
         int col = 0;
@@ -81,7 +84,7 @@ public final class TermBlocks implements CovarianceStructure {
 
     /** The composite of the terms, in order. */
     public static TermBlocks of(List<Block> blocks) {
-        return new TermBlocks(blocks);
+        return new TermBlocks(blocks, null);
     }
 
     /**
@@ -94,12 +97,17 @@ public final class TermBlocks implements CovarianceStructure {
         for (org.lmm4j.model.NestedTerms.Term t : nested.terms()) {
             blocks.add(new Block(t.label(), structures.apply(t.term().structure()), t.q(), t.copies()));
         }
-        return new TermBlocks(blocks);
+        return new TermBlocks(blocks, nested);
     }
 
     /** {@code s} itself when it is a TermBlocks, else the view of s as one term of dimension d and one slot. */
     public static TermBlocks of(CovarianceStructure s, int d) {
-        return s instanceof TermBlocks tb ? tb : new TermBlocks(List.of(new Block("", s, d, 1)));
+        return s instanceof TermBlocks tb ? tb : new TermBlocks(List.of(new Block("", s, d, 1)), null);
+    }
+
+    /** The regrouped frame these blocks were built for (its levels and slots, for reports by term), or null. */
+    public org.lmm4j.model.NestedTerms layout() {
+        return layout;
     }
 
     /** The terms, in order. */

@@ -231,6 +231,17 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
         return out;
     }
 
+    /** True when column {@code column} of Z_i belongs to a padded slot of group {@code group} (no level there). */
+    public boolean isPadding(int group, int column) {
+        for (Term t : terms) {
+            int width = t.copies() * t.q();
+            if (column >= t.offset() && column < t.offset() + width) {
+                return t.levelOfSlot()[group][(column - t.offset()) / t.q()] < 0;
+            }
+        }
+        throw new IllegalArgumentException("column " + column + " of " + data.q());
+    }
+
     /** Ω_k of term k from the q × q Ω̂ of the per-group model (its first slot). */
     public double[][] omega(int k, double[][] omega) {
         Term t = terms.get(k);
