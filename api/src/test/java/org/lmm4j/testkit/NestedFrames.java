@@ -3,7 +3,15 @@ package org.lmm4j.testkit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import org.lmm4j.api.Method;
+import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.ModelData;
+import org.lmm4j.model.NestedTerms;
 import org.lmm4j.model.ModelFrame;
 import org.lmm4j.model.RandomEffectsTerm;
 
@@ -19,7 +27,7 @@ public final class NestedFrames {
 
     /**
      * y = β₀ + β₁x + b_a (intercept, and slope on x when {@code slope}) + b_{a:b} + e with {@code outer} outer levels
-     * a, 1..{@code maxInner} inner levels b within each, 2..4 rows per inner level; the outer term's Ω structure
+     * a, 1..{@code maxInner} inner levels b within each ({@code maxInner} in the first), 2..4 rows per inner level; the outer term's Ω structure
      * {@code outerStructure}, the inner term's {@code innerStructure}.
      */
     public static ModelFrame generate(SplittableRandom rnd, int outer, int maxInner, boolean slope,
@@ -31,7 +39,7 @@ public final class NestedFrames {
         for (int g = 0; g < outer; g++) {
             double u0 = 1.5 * rnd.nextGaussian();
             double u1 = slope ? 0.7 * rnd.nextGaussian() : 0;
-            int inner = 1 + rnd.nextInt(maxInner);
+            int inner = g == 0 ? maxInner : 1 + rnd.nextInt(maxInner); // the first has them all: identified
             for (int l = 0; l < inner; l++) {
                 double v = 0.8 * rnd.nextGaussian();
                 int rows = 2 + rnd.nextInt(3);
@@ -55,8 +63,47 @@ public final class NestedFrames {
                         outerStructure);
         RandomEffectsTerm innerTerm = HandFrames.term("b:a", List.of("a", "b"), HandFrames.interaction(bs, as),
                 List.of("(Intercept)"), new double[][] {HandFrames.ones(n)}, innerStructure);
+        // the occasions: the positions of the rows within their outer level (as without a time column)
+        int[] occasion = new int[n];
+        int longest = 0;
+        for (int j = 0; j < n; j++) {
+            occasion[j] = j > 0 && as[j].equals(as[j - 1]) ? occasion[j - 1] + 1 : 0;
+            longest = Math.max(longest, occasion[j] + 1);
+        }
+        List<String> labels = new ArrayList<>();
+        for (int t = 1; t <= longest; t++) {
+            labels.add(String.valueOf(t));
+        }
         return HandFrames.frame(y.stream().mapToDouble(Double::doubleValue).toArray(), List.of("(Intercept)", "x"),
-                new double[][] {HandFrames.ones(n), xs}, "y", List.of(outerTerm, innerTerm));
+                new double[][] {HandFrames.ones(n), xs}, "y", List.of(outerTerm, innerTerm), occasion, labels);
+    }
+
+    /** Generated nested models ({@link #model(long)}) for the invariant suite, by seed. */
+    public static Arbitrary<GeneratedModel> models() {
+        return Arbitraries.longs().map(NestedFrames::model);
+    }
+
+    /**
+     * A nested two-term model drawn from its own θ (docs/DESIGN.md §4): the regrouping of {@link #generate} (5–10
+     * outer levels, up to 2–4 inner levels each, the outer term a random intercept with Ω_a free, or intercept and
+     * slope with Ω_a free, diagonal or compound symmetric; the inner term an intercept), Σ = σ²I, ML for even seeds
+     * and REML for odd ones, and y drawn at a random admissible θ and β = (3, 0.5). The structures come from the
+     * class path.
+     */
+    public static GeneratedModel model(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        boolean slope = rnd.nextBoolean();
+        String outer = slope ? List.of("free", "diagonal", "cs").get(rnd.nextInt(3)) : "free";
+        ModelFrame frame = generate(rnd, 5 + rnd.nextInt(6), 2 + rnd.nextInt(3), slope, outer, "free");
+        NestedTerms nt = NestedTerms.of(frame);
+        MixedModel model = new MixedModel(nt.data(), Discovered.structure("scalar"),
+                TermBlocks.of(nt, Discovered::structure), (seed & 1) == 0 ? Method.ML : Method.REML);
+        Random r = new Random(seed);
+        double[] theta = ModelGenerators.admissibleTheta(model, r, 1);
+        double[] beta = {3, 0.5};
+        ModelData data = ModelGenerators.simulate(model, theta, beta, r);
+        return new GeneratedModel(new MixedModel(data, model.residual(), model.randomEffects(), model.method()),
+                theta, beta, null, Layout.Mean.EQUAL, seed);
     }
 
     /**

@@ -8,7 +8,10 @@ import org.lmm4j.data.DataTable;
 import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.CompiledModel;
 import org.lmm4j.formula.ModelCompiler;
+import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.model.ModelData;
+import org.lmm4j.model.ModelFrame;
+import org.lmm4j.model.NestedTerms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,21 @@ public final class ModelFactory {
         }
         StructuredSigmaBudget.check(data, sigma, Runtime.getRuntime().maxMemory());
         return new MixedModel(data, sigma, omega, method == null ? Method.ML : method);
+    }
+
+    /**
+     * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
+     * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
+     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms are refused
+     * by name.
+     *
+     * @throws InputException for crossed terms, an unknown structure name, or too many random effects per group
+     */
+    static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
+        NestedTerms nested = NestedTerms.of(frame);
+        TermBlocks omega = TermBlocks.of(nested, plugins::structure);
+        StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
+        return new MixedModel(nested.data(), sigma, omega, method == null ? Method.ML : method);
     }
 
     private static void requireColumn(DataTable table, String column, String option) {
