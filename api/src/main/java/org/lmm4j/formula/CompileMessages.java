@@ -40,6 +40,11 @@ final class CompileMessages {
         return source + " line " + table.line(row) + " (data row " + (row + 1) + "), column \"" + column + "\"";
     }
 
+    /** {@code file line L (data row R)}. */
+    String row(int row) {
+        return source + " line " + table.line(row) + " (data row " + (row + 1) + ")";
+    }
+
     /** The file line of a data row. */
     int line(int row) {
         return table.line(row);

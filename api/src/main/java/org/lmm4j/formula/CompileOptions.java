@@ -1,17 +1,37 @@
 package org.lmm4j.formula;
 
+import java.util.Set;
+
 /**
- * How rows become groups and occasions when a formula is compiled.
+ * How rows become groups and occasions when a formula is compiled, and which Ω structures a formula may name.
  *
  * @param timeColumn   column whose distinct values are the occasions of a structured Σ (sorted numerically
  *                     when numeric, else in order of appearance); null: occasions are positions within the group
  * @param groupColumn  grouping column for a marginal model (no random term); null: taken from the random term,
  *                     or, without one, every row is its own group
+ * @param structures   the names of the covariance structures that exist (the discovered plug-ins); a structure a
+ *                     formula names ({@code cs(1 + t | g)}, after glmmTMB's names us, diag, toep are mapped to free,
+ *                     diagonal, toeplitz) must be one of them, else the error lists them; null: names are not checked
+ *                     here (the caller looks them up)
  */
-public record CompileOptions(String timeColumn, String groupColumn) {
+public record CompileOptions(String timeColumn, String groupColumn, Set<String> structures) {
 
-    /** No time column, no explicit grouping. */
+    public CompileOptions {
+        structures = structures == null ? null : Set.copyOf(structures);
+    }
+
+    /** Time and group columns, structure names not checked. */
+    public CompileOptions(String timeColumn, String groupColumn) {
+        this(timeColumn, groupColumn, null);
+    }
+
+    /** No time column, no explicit grouping, structure names not checked. */
     public static CompileOptions none() {
-        return new CompileOptions(null, null);
+        return new CompileOptions(null, null, null);
+    }
+
+    /** The same options with the known structure names. */
+    public CompileOptions withStructures(Set<String> names) {
+        return new CompileOptions(timeColumn, groupColumn, names);
     }
 }

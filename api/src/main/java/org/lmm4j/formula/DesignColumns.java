@@ -21,7 +21,8 @@ final class DesignColumns {
     /** A variable of the formula bound to the data: numeric values, or factor codes and levels. */
     static final class Slot {
         final Variable variable;
-        double[] values;     // numeric: by file row
+        double[][] values;   // numeric: its columns (several for poly), each by file row
+        List<String> suffixes; // numeric: the suffixes of its columns' names (poly: 1, 2, ...)
         int[] codes;         // factor: level index by file row (−1 for a dropped row)
         List<String> levels; // factor: levels in order of appearance among the rows used
         boolean contrasted;  // factor: coded by treatment contrasts somewhere in the model
@@ -82,7 +83,10 @@ final class DesignColumns {
             for (int j = 0; j < k; j++) {
                 Slot s = slots.get(vs.get(j));
                 if (!s.factor()) {
-                    levelChoices[j] = new int[] {-1};
+                    levelChoices[j] = new int[s.values.length];
+                    for (int c = 0; c < s.values.length; c++) {
+                        levelChoices[j][c] = c;
+                    }
                     continue;
                 }
                 Set<Variable> rest = new HashSet<>(vs);
@@ -121,7 +125,9 @@ final class DesignColumns {
                         codes.add(s.codes);
                         lv.add(level);
                     } else {
-                        nums.add(s.values);
+                        int column = levelChoices[j][idx[j]];
+                        name.append(s.suffixes.get(column));
+                        nums.add(s.values[column]);
                     }
                 }
                 out.add(new Column(name.toString(), nums.toArray(new double[0][]), codes.toArray(new int[0][]),
@@ -141,7 +147,20 @@ final class DesignColumns {
 
     /** An error naming the aliased columns when X (by column) is rank deficient ({@link RankCheck}). */
     static void checkRank(double[][] xByColumn, List<String> names) {
-        List<RankCheck.Alias> aliased = RankCheck.aliased(xByColumn);
+        checkRank(xByColumn, names, "the fixed-effects design is rank deficient: ", "");
+    }
+
+    /**
+     * An error naming the aliased columns of a random term's design Z_k (by column, over the rows used): aliased
+     * random-effect columns leave Ω_k unidentified (lme4 warns "nearly unidentifiable"; here it is refused).
+     */
+    static void checkRandomRank(double[][] zByColumn, List<String> names, String term) {
+        checkRank(zByColumn, names, "the random term " + term + " has aliased columns: ",
+                ", so the covariance of its random effects is not identified; drop the aliased column");
+    }
+
+    private static void checkRank(double[][] byColumn, List<String> names, String prefix, String suffix) {
+        List<RankCheck.Alias> aliased = RankCheck.aliased(byColumn);
         if (aliased.isEmpty()) {
             return;
         }
@@ -156,6 +175,6 @@ final class DesignColumns {
         String more = aliased.size() == 1 ? "" : " (" + (aliased.size() - 1) + " more aliased: "
                 + aliased.subList(1, aliased.size()).stream().limit(5).map(b -> "\"" + names.get(b.column()) + "\"")
                         .collect(Collectors.joining(", ")) + (aliased.size() > 6 ? ", ..." : "") + ")";
-        throw new InputException("the fixed-effects design is rank deficient: " + what + more);
+        throw new InputException(prefix + what + more + suffix);
     }
 }

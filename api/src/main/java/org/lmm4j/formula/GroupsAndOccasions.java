@@ -21,21 +21,24 @@ record GroupsAndOccasions(List<String> labels, int[] offset, int[] order) {
 
     /** The groups of the kept rows by {@code grouping} (null: every row is its own group, labelled by its data row). */
     static GroupsAndOccasions of(DataColumn grouping, int[] keep) {
-        int kept = keep.length;
-        int[] groupOf;
-        List<String> labels;
-        if (grouping == null) {
-            groupOf = new int[kept];
-            labels = new ArrayList<>(kept);
-            for (int k = 0; k < kept; k++) {
-                groupOf[k] = k;
-                labels.add(Integer.toString(keep[k] + 1));
-            }
-        } else {
-            LevelCodes levels = LevelCodes.of(grouping, keep);
-            groupOf = levels.codes();
-            labels = levels.labels();
+        if (grouping != null) {
+            return of(LevelCodes.of(grouping, keep));
         }
+        int kept = keep.length;
+        int[] groupOf = new int[kept];
+        List<String> labels = new ArrayList<>(kept);
+        for (int k = 0; k < kept; k++) {
+            groupOf[k] = k;
+            labels.add(Integer.toString(keep[k] + 1));
+        }
+        return of(new LevelCodes(groupOf, labels));
+    }
+
+    /** The groups of the kept rows by their level codes. */
+    static GroupsAndOccasions of(LevelCodes levels) {
+        int[] groupOf = levels.codes();
+        List<String> labels = levels.labels();
+        int kept = groupOf.length;
         int n = labels.size();
         int[] offset = new int[n + 1];
         for (int g : groupOf) {
@@ -126,25 +129,29 @@ record GroupsAndOccasions(List<String> labels, int[] offset, int[] order) {
     }
 
     /**
-     * lme4's checks on the random-effects design: the grouping factor needs at least two levels, fewer levels
-     * than observations (else every group is a single row and Ω cannot be told apart from Σ) and fewer random
-     * effects (levels × q) than observations. Groups of size one among larger groups are fine.
+     * lme4's checks on a random term ({@code checkNlevels}, {@code checkZdims}): its grouping factor needs at least two
+     * levels ("grouping factors must have > 1 sampled level"), fewer levels than observations (else every group is a
+     * single row and Ω cannot be told apart from Σ) and fewer random effects (levels × q) than observations. Groups of
+     * size one among larger groups are fine.
+     *
+     * @param term  the term as written, for the message ({@code (1 + t | g)})
      */
-    void checkRandomEffectsIdentifiable(int observations, int q, String grouping) {
-        int levels = count();
+    static void checkRandomEffectsIdentifiable(int levels, int observations, int q, String grouping, String term) {
+        String in = " (in the random term " + term + ")";
         if (levels < 2) {
             throw new InputException("grouping factor \"" + grouping + "\" has a single level: the random effects'"
-                    + " covariance cannot be estimated from one group");
+                    + " covariance cannot be estimated from one group" + in);
         }
         if (levels >= observations) {
             throw new InputException("grouping factor \"" + grouping + "\" has " + levels + " levels for "
                     + observations + " observations: every group is a single row, so the random effects cannot be"
-                    + " told apart from the residual (the number of levels must be less than the number of observations)");
+                    + " told apart from the residual (the number of levels must be less than the number of observations)"
+                    + in);
         }
         if ((long) levels * q >= observations) {
             throw new InputException("the model has " + levels + " × " + q + " = " + ((long) levels * q)
                     + " random effects for " + observations + " observations (grouping \"" + grouping
-                    + "\"): there must be fewer random effects than observations");
+                    + "\"): there must be fewer random effects than observations" + in);
         }
     }
 }

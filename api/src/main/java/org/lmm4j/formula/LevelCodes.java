@@ -55,6 +55,38 @@ record LevelCodes(int[] codes, List<String> labels) {
     }
 
     /**
+     * The levels of the interaction of several factors over the same rows (R's {@code a:b} of factors): a level for
+     * each combination that occurs, in order of first appearance, labelled by the parts' labels joined with {@code :}.
+     */
+    static LevelCodes interaction(List<LevelCodes> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        LevelCodes first = parts.get(0);
+        int kept = first.codes.length;
+        int[] codes = first.codes.clone();
+        List<String> labels = new ArrayList<>(first.labels);
+        for (LevelCodes part : parts.subList(1, parts.size())) {
+            java.util.HashMap<Long, Integer> combined = new java.util.HashMap<>();
+            List<String> next = new ArrayList<>();
+            int[] nextCodes = new int[kept];
+            for (int k = 0; k < kept; k++) {
+                long key = (long) codes[k] * part.labels.size() + part.codes[k];
+                Integer level = combined.get(key);
+                if (level == null) {
+                    level = next.size();
+                    combined.put(key, level);
+                    next.add(labels.get(codes[k]) + ":" + part.labels.get(part.codes[k]));
+                }
+                nextCodes[k] = level;
+            }
+            codes = nextCodes;
+            labels = next;
+        }
+        return new LevelCodes(codes, labels);
+    }
+
+    /**
      * The common case of labels that are integers in a range not much wider than the number of rows (subject numbers):
      * levels found through an array indexed by value; null otherwise.
      */

@@ -141,10 +141,12 @@ class ModelCompilerErrorsTest {
     }
 
     @Test
-    void moreThanOneRandomTerm() {
-        String m = dental("distance ~ age + (1 | Subject) + (0 + age | Subject)", CompileOptions.none());
-        assertEquals("formula error at column 34: only one random term is supported, found a second one in"
-                + " \"distance ~ age + (1 | Subject) + (0 + age | Subject)\"", m);
+    void aMisspeltStructureListsTheKnownOnes() {
+        String m = dental("distance ~ age + sc(1 + age | Subject)",
+                CompileOptions.none().withStructures(java.util.Set.of("free", "diagonal", "cs", "ar1", "toeplitz")));
+        assertEquals("formula error at column 18: unknown covariance structure \"sc\" in"
+                + " \"distance ~ age + sc(1 + age | Subject)\"; known structures: ar1, cs, diag (diagonal), diagonal,"
+                + " free, toep (toeplitz), toeplitz, us (free)", m);
     }
 
     @Test

@@ -48,7 +48,12 @@ public final class ModelFactory {
         requireColumn(table, groupColumn, "--group");
         String residualName = residual == null || residual.isBlank() ? DEFAULT_RESIDUAL : residual.trim();
         CovarianceStructure sigma = plugins.structure(residualName);
-        CompiledModel compiled = ModelCompiler.compile(table, formula, new CompileOptions(timeColumn, groupColumn));
+        CompiledModel compiled = ModelCompiler.compile(table, formula,
+                new CompileOptions(timeColumn, groupColumn, plugins.structures().keySet()));
+        if (compiled.multiTerm()) { // compiled to a ModelFrame; its fit is the multi-term likelihood's (issue 13)
+            throw new InputException("the formula has " + compiled.frame().terms().size() + " random terms after"
+                    + " expansion; this build fits models with one random term");
+        }
         ModelData data = compiled.data();
         CovarianceStructure omega = compiled.omegaStructure() == null ? null : plugins.structure(compiled.omegaStructure());
         if (!sigma.isScalar() && data.q() == 0 && data.grouping() == null) {

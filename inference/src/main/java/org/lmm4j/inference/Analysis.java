@@ -49,6 +49,9 @@ public record Analysis(Estimator estimator, List<CovarianceStructure> structures
      */
     public FittedModel fit(DataTable table, String formula, Method method, String residual, String time) {
         CompiledModel compiled = ModelCompiler.compile(table, formula, new CompileOptions(time, null));
+        if (compiled.multiTerm()) {
+            throw new InputException("the formula has several random terms; this build fits models with one");
+        }
         MixedModel model = new MixedModel(compiled.data(), structure(residual),
                 compiled.omegaStructure() == null ? null : structure(compiled.omegaStructure()), method);
         return new FittedModel(model, estimator.fit(model, options), estimator, options, formula, table);

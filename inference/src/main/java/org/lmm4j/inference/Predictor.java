@@ -50,6 +50,11 @@ public final class Predictor {
      */
     public static Predictions newData(FitResult fit, String formula, DataTable training, DataTable newData) {
         Formula f = Formula.parse(formula);
+        if (f.dataDependent()) {
+            // poly() and scale() computed on the new rows together with the fitting rows would not be the fit's
+            throw new InputException("predictions for new data from a formula with poly() or scale() are not"
+                    + " supported: their columns depend on the fitting data (\"" + formula + "\")");
+        }
         List<String> columns = columns(f, training, "the data");
         String source = newData.source() == null ? "the new data" : newData.source();
         for (String c : columns) {
@@ -187,17 +192,13 @@ public final class Predictor {
         Set<String> out = new LinkedHashSet<>();
         out.add(f.response());
         List<Term> terms = new ArrayList<>(f.terms());
-        if (f.random() != null) {
-            terms.addAll(f.random().terms());
-        }
+        f.randomTerms().forEach(r -> terms.addAll(r.terms()));
         for (Term t : terms) {
             for (Variable v : t.variables()) {
-                out.add(v.column());
+                v.columns().stream().filter(c -> table.indexOf(c) >= 0 || !c.equals("pi")).forEach(out::add);
             }
         }
-        if (f.random() != null) {
-            out.add(f.random().group());
-        }
+        f.randomTerms().forEach(r -> out.addAll(r.factors()));
         for (String c : out) {
             if (table.indexOf(c) < 0) {
                 throw new InputException(what + " has no column '" + c + "', which the formula uses");
