@@ -36,6 +36,9 @@ for (reml in c(FALSE, TRUE)) {
 for (reml in c(FALSE, TRUE)) {
   f <- lmer(strength ~ 1 + (1 | batch/cask), Pastes, REML = reml, control = ctrl)
   lmerFigures(paste0("pastes.", if (reml) "reml" else "ml"), f)
+  re <- ranef(f)
+  for (g in names(re)) for (l in rownames(re[[g]]))
+    put(paste0("pastes.", if (reml) "reml" else "ml", ".ranef.", g, ".", l), re[[g]][l, 1])
 }
 # 3. random intercept and slope: us (lme4), diag (lme4), cs (nlme pdCompSymm)
 for (reml in c(FALSE, TRUE)) {

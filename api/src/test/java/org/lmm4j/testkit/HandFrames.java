@@ -128,4 +128,26 @@ public final class HandFrames {
         }
         return new ModelFrame(y, x, fixedNames, response, terms, occasion, occasionLabels, 0, List.of());
     }
+
+    /**
+     * Reference figures written by an R script as {@code key=value} lines ({@code #} comments), split at the last '='
+     * (the keys hold ':' and parentheses, which {@link java.util.Properties} would misread).
+     */
+    public static Map<String, Double> figures(String resource) {
+        try (InputStream in = HandFrames.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + resource + " is missing");
+            }
+            Map<String, Double> out = new java.util.HashMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                int eq = line.lastIndexOf('=');
+                if (!line.startsWith("#") && eq > 0) {
+                    out.put(line.substring(0, eq), Double.parseDouble(line.substring(eq + 1).strip()));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

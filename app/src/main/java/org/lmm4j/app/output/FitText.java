@@ -82,11 +82,13 @@ public final class FitText {
             s.append('\n');
         }
         String residual = r.provenance().getOrDefault("residual", "?");
-        if (CovarianceReport.isScalar(r.sigma())) {
+        boolean residualRow = c.terms() != null && r.omega() != null && CovarianceReport.isScalar(r.sigma())
+                && r.sigma().length > 0; // σ² is the last row of the terms' table, as lme4 prints it
+        if (!residualRow && CovarianceReport.isScalar(r.sigma())) {
             double v = r.sigma().length == 0 ? Double.NaN : r.sigma()[0][0];
             s.append("Residual, Σ = σ²I (").append(residual).append("): σ² = ").append(Numbers.significant(v, 5))
                     .append(", σ = ").append(Numbers.significant(Math.sqrt(v), 5)).append("\n\n");
-        } else {
+        } else if (!residualRow) {
             s.append("Residual covariance Σ (").append(residual).append(") by occasion:\n");
             covarianceTable(s, "Occasion", r.occasionLabels(), r.sigma());
             s.append('\n');

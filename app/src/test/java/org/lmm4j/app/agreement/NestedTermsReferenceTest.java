@@ -2,14 +2,7 @@ package org.lmm4j.app.agreement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +36,7 @@ import org.lmm4j.testkit.HandFrames;
  */
 class NestedTermsReferenceTest {
 
-    private static final Map<String, Double> REFERENCE = reference();
+    private static final Map<String, Double> REFERENCE = HandFrames.figures("/nested/reference.properties");
     private static final HandFrames.Table SLEEP = HandFrames.read("/nested/sleepstudy.csv");
     private static final HandFrames.Table PASTES = HandFrames.read("/nested/pastes.csv");
     private static final HandFrames.Table FARMS = HandFrames.read("/nested/nested-ar1.csv");
@@ -218,22 +211,5 @@ class NestedTermsReferenceTest {
                         List.of("(Intercept)"), new double[][] {HandFrames.ones(n)}, "free"));
         return HandFrames.frame(FARMS.numbers("y"), List.of("(Intercept)", "x"),
                 new double[][] {HandFrames.ones(n), FARMS.numbers("x")}, "y", terms, occasion, labels);
-    }
-
-    /** reference.properties, split at the last '=' (the keys hold ':' and parentheses). */
-    private static Map<String, Double> reference() {
-        try (InputStream in = NestedTermsReferenceTest.class.getResourceAsStream("/nested/reference.properties")) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            Map<String, Double> out = new HashMap<>();
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                int eq = line.lastIndexOf('=');
-                if (!line.startsWith("#") && eq > 0) {
-                    out.put(line.substring(0, eq), Double.parseDouble(line.substring(eq + 1)));
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
