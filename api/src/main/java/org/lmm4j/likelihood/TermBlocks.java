@@ -280,35 +280,31 @@ public final class TermBlocks implements CovarianceStructure {
     /** Each term from the mean of its slots' diagonal blocks. */
     @Override
     public double[] parameters(double[][] matrix) {
-        checkDimension(matrix.length);
-        double[] out = new double[parameters];
-        for (int k = 0; k < blocks.size(); k++) {
-            double[] t = blocks.get(k).structure().parameters(mean(slotSum(matrix, k), blocks.get(k).copies()));
-            System.arraycopy(t, 0, out, thetaOffset[k], t.length);
-        }
-        return out;
+        return termByTerm(matrix, (b, sum) -> b.structure().parameters(mean(sum, b.copies())));
     }
 
     /** Each term's start from the mean of its slots' diagonal blocks of the sample covariance. */
     @Override
     public double[] start(double[][] sampleCovariance) {
-        checkDimension(sampleCovariance.length);
-        double[] out = new double[parameters];
-        for (int k = 0; k < blocks.size(); k++) {
-            double[] t = blocks.get(k).structure().start(mean(slotSum(sampleCovariance, k), blocks.get(k).copies()));
-            System.arraycopy(t, 0, out, thetaOffset[k], t.length);
-        }
-        return out;
+        return termByTerm(sampleCovariance, (b, sum) -> b.structure().start(mean(sum, b.copies())));
     }
 
     /** Term k: its structure's maximiser for the scatter Σ_s C_kss over n M_k vectors (see the class comment). */
     @Override
     public double[] maximise(double[][] scatter, double n) {
-        checkDimension(scatter.length);
+        return termByTerm(scatter, (b, sum) -> b.structure().maximise(sum, n * b.copies()));
+    }
+
+    /**
+     * θ_Ω = (θ_1, θ_2, …) with θ_k = {@code f}(term k, Σ_s of its slots' diagonal blocks of {@code m}); null when some
+     * θ_k is null or of the wrong length (a plug-in's M-step that returns nonsense).
+     */
+    private double[] termByTerm(double[][] m, java.util.function.BiFunction<Block, double[][], double[]> f) {
+        checkDimension(m.length);
         double[] out = new double[parameters];
         for (int k = 0; k < blocks.size(); k++) {
             Block b = blocks.get(k);
-            double[] t = b.structure().maximise(slotSum(scatter, k), n * b.copies());
+            double[] t = f.apply(b, slotSum(m, k));
             if (t == null || t.length != b.parameterCount()) {
                 return null;
             }
