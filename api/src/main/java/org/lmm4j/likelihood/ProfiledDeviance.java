@@ -60,8 +60,11 @@ public final class ProfiledDeviance {
         boolean scalar = model.residual().isScalar();
         this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
         this.nSigma = model.sigmaParameterCount();
-        this.design = WorkingDesign.of(data);
         this.sufficientStatistics = sufficientStatistics && scalar && data.occasions() > 0;
+        if (this.sufficientStatistics) {
+            ReducedGroups.checkMemory(data.groupCount(), p, q);
+        }
+        this.design = WorkingDesign.of(data);
         this.path = this.sufficientStatistics
                 ? new SufficientStatistics(new ReducedGroups(design.groups(), p, q))
                 : new BlockPath(design.groups(), p, q);

@@ -83,7 +83,6 @@ class ReducedGroups {
         this.oYY = oXY + p;
         this.oG = oYY + 1;
         this.stride = oG + q * q;
-        checkMemory(n, (long) oG + q * q, p);
         this.size = new int[n];
         this.rank = new int[n];
         this.stats = new double[n * stride];
@@ -95,9 +94,11 @@ class ReducedGroups {
     /**
      * The statistics hold p² + O(q(p + q)) numbers per group: refused, before anything is allocated, when they would
      * not fit in an int-indexed array or would take more than half the heap (a fixed factor with hundreds of levels
-     * over thousands of groups), with what to do instead.
+     * over thousands of groups), with what to do instead. Called before the working design is built, whose QR of
+     * [X y] alone costs O(N p²).
      */
-    private static void checkMemory(int n, long stride, int p) {
+    static void checkMemory(int n, int p, int q) {
+        long stride = (long) q * q + (long) q * p + q + (long) p * p + p + 1 + (long) q * q;
         long cells = n * stride;
         long bytes = 8 * cells;
         long heap = Runtime.getRuntime().maxMemory();
