@@ -41,4 +41,15 @@ public final class Vectors {
         }
         return s;
     }
+
+    /** The outer product vv'. */
+    public static double[][] outer(double[] v) {
+        double[][] out = new double[v.length][v.length];
+        for (int a = 0; a < v.length; a++) {
+            for (int b = 0; b < v.length; b++) {
+                out[a][b] = v[a] * v[b];
+            }
+        }
+        return out;
+    }
 }

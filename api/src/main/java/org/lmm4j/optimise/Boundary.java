@@ -7,6 +7,7 @@ import org.lmm4j.api.Control;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.CovarianceMatrices;
 import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.linalg.SymmetricEigen;
 import org.lmm4j.linalg.Vectors;
 import org.lmm4j.model.Group;
@@ -25,6 +26,9 @@ import org.lmm4j.model.Group;
  *       {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}). A degenerate matrix alone is not
  *       unboundedness; the caller also requires the deviance to keep falling ({@link #provesUnbounded}).</li>
  * </ul>
+ * Ω of nested terms ({@link TermBlocks}) has a face per term: the KKT check and the release work on each Ω_k
+ * ({@link #omegaInteriorDescent}); the PSD projection, the singular-fit test and the clipping are spectral, so they
+ * treat every copy of Ω_k alike and their result stays in the family.
  */
 public final class Boundary {
 
@@ -371,12 +375,37 @@ public final class Boundary {
     }
 
     /**
-     * The release from a face where the KKT sign fails: θ with the covariance matrix S (Σ when {@code sigma}, else Ω)
-     * moved back inside along the null direction v, S → S + δvv', for δ = 10⁻² × scale, 10⁻³ × scale, …,
-     * 10⁻¹⁰ × scale, the first (largest) whose criterion is below {@code below}; points the structure cannot
-     * represent are skipped. Null when no δ lowers the criterion.
+     * The Karush–Kuhn–Tucker check on Ω term by term ({@link TermBlocks}; one term for an Ω that is not one): for term
+     * k, {@link #interiorDescent} on Ω_k with its matrix gradient G_k = Σ_s (slot s of G_Ω) (∂Ω/∂Ω_k puts Ω_k in every
+     * slot, so the criterion's gradient with respect to Ω_k sums the slots). The first term whose face fails gives
+     * the direction D = I_{M_k} ⊗ vv' in its block, so that Ω + δD stays in the family; null when every term's face
+     * is a constrained stationary point.
      */
+    public double[][] omegaInteriorDescent(double[][] omega, double[][] gOmega, double scale, double slack) {
+        TermBlocks terms = TermBlocks.of(model.randomEffects(), model.data().q());
+        for (int k = 0; k < terms.blocks().size(); k++) {
+            double[] v = interiorDescent(terms.termMatrix(omega, k), terms.slotSum(gOmega, k), scale, slack);
+            if (v != null) {
+                return terms.embed(Vectors.outer(v), k);
+            }
+        }
+        return null;
+    }
+
+    /** {@link #releaseAlong(double[], boolean, double[][], double, java.util.function.ToDoubleFunction, double)} along vv'. */
     public double[] releaseAlong(double[] theta, boolean sigma, double[] v, double scale,
+                                 java.util.function.ToDoubleFunction<double[]> criterion, double below) {
+        return releaseAlong(theta, sigma, Vectors.outer(v), scale, criterion, below);
+    }
+
+    /**
+     * The release from a face where the KKT sign fails: θ with the covariance matrix S (Σ when {@code sigma}, else Ω)
+     * moved back inside along the positive semi-definite direction D (vv' for a null direction v, or
+     * {@link #omegaInteriorDescent}'s), S → S + δD, for δ = 10⁻² × scale, 10⁻³ × scale, …, 10⁻¹⁰ × scale, the first
+     * (largest) whose criterion is below {@code below}; points the structure cannot represent are skipped. Null when
+     * no δ lowers the criterion.
+     */
+    public double[] releaseAlong(double[] theta, boolean sigma, double[][] direction, double scale,
                                  java.util.function.ToDoubleFunction<double[]> criterion, double below) {
         org.lmm4j.api.CovarianceStructure structure = sigma ? model.residual() : model.randomEffects();
         CovarianceMatrices c = deviance.covariances(theta);
@@ -388,7 +417,7 @@ public final class Boundary {
             double[][] moved = new double[d][d];
             for (int a = 0; a < d; a++) {
                 for (int b = 0; b < d; b++) {
-                    moved[a][b] = s[a][b] + delta * v[a] * v[b];
+                    moved[a][b] = s[a][b] + delta * direction[a][b];
                 }
             }
             double[] part = structure.parameters(moved);

@@ -4,6 +4,9 @@ import org.lmm4j.linalg.Matrices;
 import org.lmm4j.api.CovarianceStructure;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.linalg.Cholesky;
+import org.lmm4j.likelihood.TermBlocks;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The coordinates φ in which Newton's method runs, and the chain rule back to the model's θ = (θ_Σ, θ_Ω).
@@ -24,32 +27,36 @@ import org.lmm4j.linalg.Cholesky;
  * quadratic rate instead of being cut by step-halving, and keeps Σ positive semi-definite by construction.
  * Without random effects a Σ variance at zero makes the likelihood unbounded, and θ_Σ stays as it is.
  * With θ = θ(φ): ∇_φ = J'∇_θ and ∇²_φ = J'∇²_θJ + Σ_k (∂crit/∂θ_k) ∂²θ_k/∂φ∂φ'.
+ *
+ * <p>Ω of nested random terms ({@link TermBlocks}: blockdiag(I_{M_1} ⊗ Ω_1, …)) is parametrised term by term: each
+ * Ω_k gets its own kind from its own structure (a free Ω_k = Λ_kΛ_k', a diagonal one squared variances, …), and Ω
+ * is kept positive semi-definite by the coordinates when every term's is. A structure that is not a TermBlocks is one
+ * term.
  */
 public final class Coordinates {
 
-    /** How θ_Ω is parametrised. */
+    /** How θ_Ω (of one term) is parametrised. */
     enum Kind { IDENTITY, CHOLESKY, SQUARED }
 
     private final int nSigma;
-    private final int nOmega;
-    private final int q;
-    private final Kind kind;
     /** θ_Σk = φ_k² (Σ a sum of diagonal variances, with random effects); else θ_Σ = φ_Σ. */
     private final boolean squaredSigma;
-    /** B_k = ∂Ω/∂θ_k for a linear Ω structure (Ω = Σ θ_k B_k). */
-    private final double[][][] basis;
-    /** Inverse Gram matrix of the basis: coef(M) = G⁻¹(⟨B_l, M⟩)_l. */
-    private final double[][] gramInverse;
+    /** The parametrisation of each term of Ω (none without random effects). */
+    private final List<Part> parts;
 
-    private Coordinates(int nSigma, int nOmega, int q, Kind kind, double[][][] basis, double[][] gramInverse,
-                        boolean squaredSigma) {
+    private Coordinates(int nSigma, List<Part> parts, boolean squaredSigma) {
         this.squaredSigma = squaredSigma;
         this.nSigma = nSigma;
-        this.nOmega = nOmega;
-        this.q = q;
-        this.kind = kind;
-        this.basis = basis;
-        this.gramInverse = gramInverse;
+        this.parts = List.copyOf(parts);
+    }
+
+    /**
+     * One term's coordinates: θ_Ω[offset, offset + n) of a d × d matrix Ω_k.
+     *
+     * @param basis       B_j = ∂Ω_k/∂θ_j for a linear structure (Ω_k = Σ θ_j B_j)
+     * @param gramInverse inverse Gram matrix of the basis: coef(M) = G⁻¹(⟨B_l, M⟩)_l
+     */
+    private record Part(int offset, int n, int d, Kind kind, double[][][] basis, double[][] gramInverse) {
     }
 
     /** The coordinates for a model, chosen from the Ω structure at the start θ. */
@@ -59,34 +66,45 @@ public final class Coordinates {
         int q = model.data().q();
         boolean squaredSigma = q > 0 && nSigma > 0 && diagonalVariances(model.residual(),
                 java.util.Arrays.copyOfRange(thetaStart, 0, nSigma), model.data().occasions());
-        if (!constrainPsd || q == 0 || nOmega == 0) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
+        List<Part> parts = new ArrayList<>();
+        if (q > 0 && nOmega > 0) {
+            TermBlocks terms = TermBlocks.of(model.randomEffects(), q);
+            double[] omegaStart = java.util.Arrays.copyOfRange(thetaStart, nSigma, nSigma + nOmega);
+            for (int k = 0; k < terms.blocks().size(); k++) {
+                TermBlocks.Block b = terms.blocks().get(k);
+                parts.add(part(b.structure(), terms.termTheta(omegaStart, k), b.dimension(), nSigma
+                        + terms.thetaOffset(k), constrainPsd));
+            }
         }
-        CovarianceStructure s = model.randomEffects();
-        double[] theta0 = java.util.Arrays.copyOfRange(thetaStart, nSigma, nSigma + nOmega);
-        if (!s.isLinear()) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
+        return new Coordinates(nSigma, parts, squaredSigma);
+    }
+
+    /** The coordinates of one term of Ω with structure s, dimension d, start θ_k at θ index {@code offset}. */
+    private static Part part(CovarianceStructure s, double[] theta0, int d, int offset, boolean constrainPsd) {
+        int n = theta0.length;
+        if (!constrainPsd || !s.isLinear()) {
+            return new Part(offset, n, d, Kind.IDENTITY, null, null);
         }
-        double[][][] b = s.derivatives(theta0, q);
-        if (!reproduces(s, b, theta0, q) || !reproduces(s, b, scaled(theta0, 2.5), q)) {
-            return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
+        double[][][] b = s.derivatives(theta0, d);
+        if (!reproduces(s, b, theta0, d) || !reproduces(s, b, scaled(theta0, 2.5), d)) {
+            return new Part(offset, n, d, Kind.IDENTITY, null, null);
         }
-        if (nOmega == q * (q + 1) / 2) {
-            double[][] gram = new double[nOmega][nOmega];
-            for (int k = 0; k < nOmega; k++) {
-                for (int l = 0; l < nOmega; l++) {
+        if (n == d * (d + 1) / 2) {
+            double[][] gram = new double[n][n];
+            for (int k = 0; k < n; k++) {
+                for (int l = 0; l < n; l++) {
                     gram[k][l] = Matrices.frobenius(b[k], b[l]);
                 }
             }
             double[][] inv = org.lmm4j.linalg.Matrices.inverseSpd(gram);
             if (inv != null) {
-                return new Coordinates(nSigma, nOmega, q, Kind.CHOLESKY, b, inv, squaredSigma);
+                return new Part(offset, n, d, Kind.CHOLESKY, b, inv);
             }
         }
-        if (diagonalNonNegative(b, q)) {
-            return new Coordinates(nSigma, nOmega, q, Kind.SQUARED, b, null, squaredSigma);
+        if (diagonalNonNegative(b, d)) {
+            return new Part(offset, n, d, Kind.SQUARED, b, null);
         }
-        return new Coordinates(nSigma, nOmega, q, Kind.IDENTITY, null, null, squaredSigma);
+        return new Part(offset, n, d, Kind.IDENTITY, null, null);
     }
 
     /** True when S(θ) = Σ θ_k B_k with every B_k diagonal and non-negative (θ_k are variances). */
@@ -119,13 +137,31 @@ public final class Coordinates {
         return squaredSigma;
     }
 
+    /** The kind of the first term of Ω (IDENTITY without random effects). */
     Kind kind() {
-        return kind;
+        return parts.isEmpty() ? Kind.IDENTITY : parts.get(0).kind();
     }
 
     /** True when every φ gives a positive semi-definite Ω (no admissibility check on Ω needed). */
     public boolean omegaAlwaysPsd() {
-        return kind != Kind.IDENTITY;
+        if (parts.isEmpty()) {
+            return false;
+        }
+        for (Part p : parts) {
+            if (p.kind() == Kind.IDENTITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean identity() {
+        for (Part p : parts) {
+            if (p.kind() != Kind.IDENTITY) {
+                return false;
+            }
+        }
+        return !squaredSigma;
     }
 
     /** θ(φ). */
@@ -136,30 +172,28 @@ public final class Coordinates {
                 theta[k] = phi[k] * phi[k];
             }
         }
-        if (kind == Kind.IDENTITY) {
-            return theta;
-        }
-        if (kind == Kind.SQUARED) {
-            for (int k = 0; k < nOmega; k++) {
-                double f = phi[nSigma + k];
-                theta[nSigma + k] = f * f;
-            }
-            return theta;
-        }
-        double[][] lam = lambda(phi);
-        double[][] omega = new double[q][q];
-        for (int a = 0; a < q; a++) {
-            for (int c = 0; c <= a; c++) {
-                double s = 0;
-                for (int e = 0; e <= c; e++) {
-                    s += lam[a][e] * lam[c][e];
+        for (Part p : parts) {
+            if (p.kind() == Kind.SQUARED) {
+                for (int k = p.offset(); k < p.offset() + p.n(); k++) {
+                    theta[k] = phi[k] * phi[k];
                 }
-                omega[a][c] = s;
-                omega[c][a] = s;
+            } else if (p.kind() == Kind.CHOLESKY) {
+                int q = p.d();
+                double[][] lam = lambda(p, phi);
+                double[][] omega = new double[q][q];
+                for (int a = 0; a < q; a++) {
+                    for (int c = 0; c <= a; c++) {
+                        double s = 0;
+                        for (int e = 0; e <= c; e++) {
+                            s += lam[a][e] * lam[c][e];
+                        }
+                        omega[a][c] = s;
+                        omega[c][a] = s;
+                    }
+                }
+                System.arraycopy(coefficients(p, omega), 0, theta, p.offset(), p.n());
             }
         }
-        double[] coef = coefficients(omega);
-        System.arraycopy(coef, 0, theta, nSigma, nOmega);
         return theta;
     }
 
@@ -171,21 +205,27 @@ public final class Coordinates {
                 phi[k] = Math.sqrt(Math.max(theta[k], 0));
             }
         }
-        if (kind == Kind.IDENTITY) {
-            return phi;
-        }
-        if (kind == Kind.SQUARED) {
-            for (int k = 0; k < nOmega; k++) {
-                phi[nSigma + k] = Math.sqrt(Math.max(theta[nSigma + k], 0));
+        for (Part p : parts) {
+            if (p.kind() == Kind.SQUARED) {
+                for (int k = p.offset(); k < p.offset() + p.n(); k++) {
+                    phi[k] = Math.sqrt(Math.max(theta[k], 0));
+                }
+            } else if (p.kind() == Kind.CHOLESKY) {
+                cholesky(p, theta, phi);
             }
-            return phi;
         }
+        return phi;
+    }
+
+    /** φ of a Cholesky term: the lower triangle of the factor of Ω_k(θ) (with a tiny ridge when it is singular). */
+    private static void cholesky(Part p, double[] theta, double[] phi) {
+        int q = p.d();
         double[][] omega = new double[q][q];
-        for (int k = 0; k < nOmega; k++) {
-            double t = theta[nSigma + k];
+        for (int k = 0; k < p.n(); k++) {
+            double t = theta[p.offset() + k];
             for (int a = 0; a < q; a++) {
                 for (int c = 0; c < q; c++) {
-                    omega[a][c] += t * basis[k][a][c];
+                    omega[a][c] += t * p.basis()[k][a][c];
                 }
             }
         }
@@ -202,18 +242,17 @@ public final class Coordinates {
                 l[a * q + a] += ridge;
             }
         }
-        int idx = nSigma;
+        int idx = p.offset();
         for (int a = 0; a < q; a++) {
             for (int c = 0; c <= a; c++) {
                 phi[idx++] = l[a * q + c];
             }
         }
-        return phi;
     }
 
     /** ∇_φ = J'∇_θ. */
     public double[] gradient(double[] phi, double[] gTheta) {
-        if (kind == Kind.IDENTITY && !squaredSigma) {
+        if (identity()) {
             return gTheta.clone();
         }
         double[][] j = jacobian(phi);
@@ -231,7 +270,7 @@ public final class Coordinates {
 
     /** ∇²_φ = J'∇²_θJ + Σ_k g_k ∂²θ_k/∂φ∂φ'. */
     public double[][] hessian(double[] phi, double[] gTheta, double[][] hTheta) {
-        if (kind == Kind.IDENTITY && !squaredSigma) {
+        if (identity()) {
             return org.lmm4j.linalg.Matrices.copy(hTheta);
         }
         int n = phi.length;
@@ -261,83 +300,102 @@ public final class Coordinates {
                 out[k][k] += 2 * gTheta[k];
             }
         }
-        if (kind == Kind.SQUARED) {
-            for (int k = 0; k < nOmega; k++) {
-                out[nSigma + k][nSigma + k] += 2 * gTheta[nSigma + k];
-            }
-        } else if (kind == Kind.CHOLESKY) {
-            // ∂²Ω/∂Λ_ij∂Λ_kl = δ_jl (e_ie_k' + e_ke_i'); Σ_m g_m ∂²θ_m = ⟨G, e_ie_k' + e_ke_i'⟩ with G = Σ_l (G⁻¹g)_l B_l
-            double[] gOmega = java.util.Arrays.copyOfRange(gTheta, nSigma, nSigma + nOmega);
-            double[][] g = new double[q][q];
-            for (int l = 0; l < nOmega; l++) {
-                double w = 0;
-                for (int k = 0; k < nOmega; k++) {
-                    w += gramInverse[l][k] * gOmega[k];
+        for (Part p : parts) {
+            if (p.kind() == Kind.SQUARED) {
+                for (int k = p.offset(); k < p.offset() + p.n(); k++) {
+                    out[k][k] += 2 * gTheta[k];
                 }
-                for (int a = 0; a < q; a++) {
-                    for (int c = 0; c < q; c++) {
-                        g[a][c] += w * basis[l][a][c];
-                    }
-                }
-            }
-            for (int i = 0; i < q; i++) {
-                for (int jj = 0; jj <= i; jj++) {
-                    for (int k = 0; k < q; k++) {
-                        for (int l = 0; l <= k; l++) {
-                            if (jj == l) {
-                                out[nSigma + index(i, jj)][nSigma + index(k, l)] += g[i][k] + g[k][i];
-                            }
-                        }
-                    }
-                }
+            } else if (p.kind() == Kind.CHOLESKY) {
+                addCholeskyCurvature(p, gTheta, out);
             }
         }
         return out;
+    }
+
+    /**
+     * ∂²Ω/∂Λ_ij∂Λ_kl = δ_jl (e_ie_k' + e_ke_i'); Σ_m g_m ∂²θ_m = ⟨G, e_ie_k' + e_ke_i'⟩ with G = Σ_l (G⁻¹g)_l B_l,
+     * for one Cholesky term.
+     */
+    private static void addCholeskyCurvature(Part p, double[] gTheta, double[][] out) {
+        int q = p.d();
+        int nOmega = p.n();
+        int o = p.offset();
+        double[][] g = new double[q][q];
+        for (int l = 0; l < nOmega; l++) {
+            double w = 0;
+            for (int k = 0; k < nOmega; k++) {
+                w += p.gramInverse()[l][k] * gTheta[o + k];
+            }
+            for (int a = 0; a < q; a++) {
+                for (int c = 0; c < q; c++) {
+                    g[a][c] += w * p.basis()[l][a][c];
+                }
+            }
+        }
+        for (int i = 0; i < q; i++) {
+            for (int jj = 0; jj <= i; jj++) {
+                for (int k = jj; k < q; k++) {
+                    out[o + index(i, jj)][o + index(k, jj)] += g[i][k] + g[k][i];
+                }
+            }
+        }
     }
 
     /** J = ∂θ/∂φ (n×n). */
     double[][] jacobian(double[] phi) {
         int n = phi.length;
         double[][] j = new double[n][n];
+        for (int k = 0; k < n; k++) {
+            j[k][k] = 1;
+        }
         for (int k = 0; k < nSigma; k++) {
             j[k][k] = squaredSigma ? 2 * phi[k] : 1;
         }
-        if (kind == Kind.SQUARED) {
-            for (int k = 0; k < nOmega; k++) {
-                j[nSigma + k][nSigma + k] = 2 * phi[nSigma + k];
-            }
-        } else if (kind == Kind.CHOLESKY) {
-            double[][] lam = lambda(phi);
-            for (int i = 0; i < q; i++) {
-                for (int jj = 0; jj <= i; jj++) {
-                    // ∂Ω/∂Λ_ij = e_i Λ_{·j}' + Λ_{·j} e_i'
-                    double[][] d = new double[q][q];
-                    for (int a = 0; a < q; a++) {
-                        d[i][a] += lam[a][jj];
-                        d[a][i] += lam[a][jj];
-                    }
-                    double[] coef = coefficients(d);
-                    int col = nSigma + index(i, jj);
-                    for (int k = 0; k < nOmega; k++) {
-                        j[nSigma + k][col] = coef[k];
-                    }
+        for (Part p : parts) {
+            if (p.kind() == Kind.SQUARED) {
+                for (int k = p.offset(); k < p.offset() + p.n(); k++) {
+                    j[k][k] = 2 * phi[k];
                 }
-            }
-        } else {
-            for (int k = nSigma; k < n; k++) {
-                j[k][k] = 1;
+            } else if (p.kind() == Kind.CHOLESKY) {
+                choleskyJacobian(p, phi, j);
             }
         }
         return j;
     }
 
+    /** ∂θ_k/∂Λ_ij of one Cholesky term: the coefficients of ∂Ω/∂Λ_ij = e_i Λ_{·j}' + Λ_{·j} e_i'. */
+    private static void choleskyJacobian(Part p, double[] phi, double[][] j) {
+        int q = p.d();
+        int o = p.offset();
+        double[][] lam = lambda(p, phi);
+        for (int i = 0; i < q; i++) {
+            for (int jj = 0; jj <= i; jj++) {
+                double[][] d = new double[q][q];
+                for (int a = 0; a < q; a++) {
+                    d[i][a] += lam[a][jj];
+                    d[a][i] += lam[a][jj];
+                }
+                double[] coef = coefficients(p, d);
+                int col = o + index(i, jj);
+                for (int k = 0; k < p.n(); k++) {
+                    j[o + k][col] = coef[k];
+                }
+            }
+        }
+    }
+
     /** A short description for the provenance. */
     public String describe() {
-        String omega = switch (kind) {
-            case IDENTITY -> "theta";
-            case CHOLESKY -> "cholesky(omega)";
-            case SQUARED -> "squared(omega variances)";
-        };
+        List<String> terms = new ArrayList<>();
+        for (Part p : parts) {
+            terms.add(switch (p.kind()) {
+                case IDENTITY -> "theta";
+                case CHOLESKY -> "cholesky(omega)";
+                case SQUARED -> "squared(omega variances)";
+            });
+        }
+        String omega = terms.isEmpty() ? "theta" : terms.size() == 1 ? terms.get(0)
+                : "per term [" + String.join(", ", terms) + "]";
         return squaredSigma ? "squared(sigma variances), " + omega : omega;
     }
 
@@ -345,9 +403,10 @@ public final class Coordinates {
         return i * (i + 1) / 2 + j;
     }
 
-    private double[][] lambda(double[] phi) {
+    private static double[][] lambda(Part p, double[] phi) {
+        int q = p.d();
         double[][] lam = new double[q][q];
-        int idx = nSigma;
+        int idx = p.offset();
         for (int a = 0; a < q; a++) {
             for (int c = 0; c <= a; c++) {
                 lam[a][c] = phi[idx++];
@@ -356,16 +415,17 @@ public final class Coordinates {
         return lam;
     }
 
-    private double[] coefficients(double[][] m) {
+    private static double[] coefficients(Part p, double[][] m) {
+        int nOmega = p.n();
         double[] rhs = new double[nOmega];
         for (int l = 0; l < nOmega; l++) {
-            rhs[l] = Matrices.frobenius(basis[l], m);
+            rhs[l] = Matrices.frobenius(p.basis()[l], m);
         }
         double[] out = new double[nOmega];
         for (int k = 0; k < nOmega; k++) {
             double s = 0;
             for (int l = 0; l < nOmega; l++) {
-                s += gramInverse[k][l] * rhs[l];
+                s += p.gramInverse()[k][l] * rhs[l];
             }
             out[k] = s;
         }

@@ -316,11 +316,13 @@ public final class ProfiledNewton {
 
     private Point release(Point pt, double[][] s, double[][] g, double residualScale, boolean sigma) {
         double top = Math.max(residualScale, org.lmm4j.linalg.SymmetricEigen.of(s).largest());
-        double[] v = boundary.interiorDescent(s, g, top, tolerance(pt.f));
-        if (v == null) {
+        double[] v = sigma ? boundary.interiorDescent(s, g, top, tolerance(pt.f)) : null;
+        double[][] direction = sigma ? (v == null ? null : Vectors.outer(v))
+                : boundary.omegaInteriorDescent(s, g, top, tolerance(pt.f));
+        if (direction == null) {
             return null;
         }
-        double[] theta = boundary.releaseAlong(pt.theta, sigma, v, top, x -> {
+        double[] theta = boundary.releaseAlong(pt.theta, sigma, direction, top, x -> {
             evaluations++;
             return deviance.criterion(coords.theta(coords.phi(x)));
         }, pt.f);

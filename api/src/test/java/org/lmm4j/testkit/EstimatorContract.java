@@ -96,6 +96,35 @@ public abstract class EstimatorContract {
     }
 
     /**
+     * Models with two random terms nested within one factor ({@link NestedFrames}), for estimators held to models with
+     * random effects (their {@link #spec()} has random designs).
+     */
+    @Provide
+    public Arbitrary<GeneratedModel> nestedModels() {
+        return NestedFrames.models();
+    }
+
+    private boolean fitsRandomEffects() {
+        return spec().randomDesigns().stream().anyMatch(q -> q > 0);
+    }
+
+    /** Nested terms: the same minimum as every rival (skipped for an estimator whose spec has no random effects). */
+    @Property(tries = 20)
+    public void estimatorsReachTheSameMinimumWithNestedTerms(@ForAll("nestedModels") GeneratedModel m) {
+        if (fitsRandomEffects()) {
+            estimatorsReachTheSameMinimum(m);
+        }
+    }
+
+    /** Nested terms: no worse than random admissible points (skipped as above). */
+    @Property(tries = 20)
+    public void nestedFitIsNoWorseThanRandomAdmissiblePoints(@ForAll("nestedModels") GeneratedModel m) {
+        if (fitsRandomEffects()) {
+            fittedDevianceIsNoWorseThanRandomAdmissiblePoints(m);
+        }
+    }
+
+    /**
      * Fits with the estimator under test and checks that it reached the minimum: status CONVERGED; or
      * NOT_CONVERGED (its own convergence test unmet, as happens near a boundary) at a point no worse than
      * the reference BFGS minimum. Never UNBOUNDED or FAILED on a well-posed model.

@@ -55,6 +55,67 @@ public abstract class LikelihoodInvariants {
         return ModelGenerators.models(spec().withRandomDesigns(1, 2));
     }
 
+    /** Models with two random terms nested within one factor, regrouped with padded slots ({@link NestedFrames}). */
+    @Provide
+    public Arbitrary<GeneratedModel> nestedModels() {
+        return NestedFrames.models();
+    }
+
+    /**
+     * The regrouped nested model has the frame's own likelihood: Δ_p (and Δ_R) at Ω_a, Ω_b, σ² equals V built N × N
+     * from the terms, whatever the padding (docs/DESIGN.md §1, issue 13).
+     */
+    @Property(tries = 30)
+    public void nestedTermsKeepTheLikelihoodOfTheFrame(@ForAll long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        org.lmm4j.model.ModelFrame frame = NestedFrames.generate(rnd, 3 + rnd.nextInt(4), 1 + rnd.nextInt(4), true,
+                "free", "free");
+        org.lmm4j.model.NestedTerms nt = org.lmm4j.model.NestedTerms.of(frame);
+        org.lmm4j.likelihood.TermBlocks tb = org.lmm4j.likelihood.TermBlocks.of(nt, Discovered::structure);
+        Random r = new Random(seed);
+        double[][] omegaA = ModelGenerators.randomPositiveDefinite(2, r);
+        double[][] omegaB = ModelGenerators.randomPositiveDefinite(1, r);
+        double sigma2 = 0.1 + r.nextDouble();
+        double[][] omega = tb.embed(omegaA, 0);
+        double[][] inner = tb.embed(omegaB, 1);
+        for (int a = 0; a < omega.length; a++) {
+            for (int c = 0; c < omega.length; c++) {
+                omega[a][c] += inner[a][c];
+            }
+        }
+        for (Method method : Method.values()) {
+            MixedModel model = new MixedModel(nt.data(), Discovered.structure("scalar"), tb, method);
+            double[] theta = ModelGenerators.join(model.residual().parameters(new double[][] {{sigma2}}),
+                    tb.parameters(omega));
+            double expected = NestedFrames.criterion(frame, java.util.List.of(omegaA, omegaB), sigma2,
+                    method == Method.REML);
+            assertClose(expected, likelihood(model).criterion(theta), EXACT, method + " criterion of the frame");
+        }
+    }
+
+    @Property(tries = 30)
+    public void profiledEqualsFullDevianceWithNestedTerms(@ForAll("nestedModels") GeneratedModel m) {
+        profiledEqualsFullDevianceAtGlsBeta(m);
+    }
+
+    @Property(tries = 30)
+    public void gradientMatchesFiniteDifferencesWithNestedTerms(@ForAll("nestedModels") GeneratedModel m) {
+        gradientMatchesFiniteDifferences(m);
+    }
+
+    @Property(tries = 30)
+    public void nestedTermsInvariantUnderPermutationOfGroupsAndRows(@ForAll("nestedModels") GeneratedModel m) {
+        invariantUnderPermutationOfGroups(m);
+        invariantUnderPermutationOfRowsWithinGroups(m);
+    }
+
+    @Property(tries = 30)
+    public void nestedTermsEquivariantUnderScalingAndShifts(@ForAll("nestedModels") GeneratedModel m) {
+        devianceShiftsBy2NLogCUnderScaling(m);
+        betaShiftsWhenYShiftsByXDelta(m);
+        remlCriterionIsProfiledPlusLogDet(m);
+    }
+
     /** θ at which a property is checked: the generating θ for even seeds, a random admissible θ for odd ones. */
     protected double[] thetaFor(GeneratedModel m) {
         if ((m.seed() & 1) == 0) {

@@ -84,7 +84,7 @@ public final class FitCommand implements Callable<Integer> {
             result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
         }
         clock.end("fit");
-        FitContext context = FitContext.of(options.formula(), table.source(), model.data());
+        FitContext context = FitContext.of(options.formula(), table.source(), model);
         List<FixedEffectTest> tests = ddf == Ddf.none || result.status() == FitStatus.UNBOUNDED
                 || result.status() == FitStatus.FAILED ? null : Satterthwaite.tests(model, result);
         PrintWriter out = spec.commandLine().getOut();

@@ -8,7 +8,10 @@ import org.lmm4j.data.DataTable;
 import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.CompiledModel;
 import org.lmm4j.formula.ModelCompiler;
+import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.model.ModelData;
+import org.lmm4j.model.ModelFrame;
+import org.lmm4j.model.NestedTerms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +50,10 @@ public final class ModelFactory {
         CovarianceStructure sigma = plugins.structure(residualName);
         CompiledModel compiled = ModelCompiler.compile(table, formula,
                 new CompileOptions(timeColumn, groupColumn, plugins.structures().keySet()));
-        if (compiled.multiTerm()) { // compiled to a ModelFrame; its fit is the multi-term likelihood's (issue 13)
-            throw new InputException("the formula has " + compiled.frame().terms().size() + " random terms after"
-                    + " expansion; this build fits models with one random term");
+        if (compiled.multiTerm()) { // several random terms: regrouped when they nest in one factor (issue 13)
+            MixedModel nested = fromFrame(compiled.frame(), sigma, method, plugins);
+            warnWithoutTime(timeColumn, sigma, nested.data());
+            return nested;
         }
         ModelData data = compiled.data();
         CovarianceStructure omega = compiled.omegaStructure() == null ? null : plugins.structure(compiled.omegaStructure());
@@ -58,13 +62,32 @@ public final class ModelFactory {
                     + "model has no groups: name the grouping column with --group (e.g. --group Subject) or add a "
                     + "random term; without one every row is its own group and Σ's covariances are not identified");
         }
+        warnWithoutTime(timeColumn, sigma, data);
+        StructuredSigmaBudget.check(data, sigma, Runtime.getRuntime().maxMemory());
+        return new MixedModel(data, sigma, omega, method == null ? Method.ML : method);
+    }
+
+    private static void warnWithoutTime(String timeColumn, CovarianceStructure sigma, ModelData data) {
         if (timeColumn == null && !sigma.isScalar() && data.occasions() > 1) {
             LOG.warn("Σ is '{}' but no --time column was given: the occasions are the positions of the rows within "
                     + "each group (1..{}), which is right only when every group lists its occasions in the same order "
                     + "without gaps", sigma.name(), data.occasions());
         }
-        StructuredSigmaBudget.check(data, sigma, Runtime.getRuntime().maxMemory());
-        return new MixedModel(data, sigma, omega, method == null ? Method.ML : method);
+    }
+
+    /**
+     * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
+     * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
+     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms are refused
+     * by name.
+     *
+     * @throws InputException for crossed terms, an unknown structure name, or too many random effects per group
+     */
+    static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
+        NestedTerms nested = NestedTerms.of(frame);
+        TermBlocks omega = TermBlocks.of(nested, plugins::structure);
+        StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
+        return new MixedModel(nested.data(), sigma, omega, method == null ? Method.ML : method);
     }
 
     private static void requireColumn(DataTable table, String column, String option) {

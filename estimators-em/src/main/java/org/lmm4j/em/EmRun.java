@@ -366,7 +366,7 @@ final class EmRun {
      * criterion; otherwise null (the boundary point is a constrained minimum).
      */
     private EmMap.Point release(EmMap.Point cur) {
-        double[] v = interiorDescent(cur);
+        double[][] v = interiorDescent(cur);
         if (v == null) {
             return null;
         }
@@ -382,11 +382,11 @@ final class EmRun {
         return map.at(theta);
     }
 
-    /** The KKT check of {@link Boundary} on Ω at p, with EM's gradient. */
-    private double[] interiorDescent(EmMap.Point p) {
+    /** The KKT check of {@link Boundary} on Ω (term by term) at p, with EM's gradient: the direction back inside, or null. */
+    private double[][] interiorDescent(EmMap.Point p) {
         double[][] omega = deviance.covariances(p.theta()).omega();
         double scale = Math.max(SymmetricEigen.of(omega).largest(), omegaScale0);
-        return boundary.interiorDescent(omega, p.estep().gradient().omegaGradient(), scale,
+        return boundary.omegaInteriorDescent(omega, p.estep().gradient().omegaGradient(), scale,
                 1e-9 * Math.max(1, Math.abs(p.criterion())) / omegaScale0);
     }
 

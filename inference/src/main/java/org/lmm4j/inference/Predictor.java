@@ -109,6 +109,9 @@ public final class Predictor {
     }
 
     private static List<Row> rows(CompiledModel compiled, FitResult fit, String formula) {
+        if (compiled.multiTerm()) {
+            throw new InputException("predict with several random terms (\"" + formula + "\") is not supported yet");
+        }
         if (!compiled.data().fixedNames().equals(fit.fixedNames()) || !compiled.data().randomNames().equals(fit.randomNames())) {
             Set<String> extra = new LinkedHashSet<>(compiled.data().fixedNames());
             extra.addAll(compiled.data().randomNames());

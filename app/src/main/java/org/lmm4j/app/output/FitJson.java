@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
+import org.lmm4j.model.NestedTerms;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -162,11 +163,21 @@ public final class FitJson {
         ObjectNode re = NODES.objectNode();
         double[][] b = r.randomEffects();
         if (b != null) {
+            NestedTerms layout = c.terms() == null ? null : c.terms().layout();
             for (int i = 0; i < b.length && i < r.groupIds().size(); i++) {
-                re.set(r.groupIds().get(i), named(r.randomNames(), b[i]));
+                ObjectNode g = named(r.randomNames(), b[i]);
+                for (int a = 0; layout != null && a < r.randomNames().size(); a++) {
+                    if (layout.isPadding(i, a)) {
+                        g.remove(r.randomNames().get(a)); // a padded slot is no level: nothing to report
+                    }
+                }
+                re.set(r.groupIds().get(i), g);
             }
         }
         o.set("randomEffects", re);
+        if (c.terms() != null && r.omega() != null) {
+            o.set("terms", terms(RandomTerms.of(r, c.terms())));
+        }
         o.put("singular", r.singular());
         o.set("warnings", strings(r.warnings()));
         o.set("notes", strings(c.notes()));
@@ -184,6 +195,29 @@ public final class FitJson {
         new TreeMap<>(r.provenance()).forEach(prov::put);
         o.set("provenance", prov);
         return o;
+    }
+
+    /**
+     * Several random terms (docs/DESIGN.md §3): a list, in the formula's order, of {@code group} (lme4's label),
+     * {@code grouping} (the factor), {@code structure}, {@code levels}, {@code names}, {@code omega} (q_k × q_k) and
+     * {@code randomEffects} {level: {name: value}}.
+     */
+    private static ArrayNode terms(RandomTerms terms) {
+        ArrayNode out = NODES.arrayNode();
+        for (RandomTerms.Term t : terms.terms()) {
+            ObjectNode n = NODES.objectNode();
+            n.put("group", t.label());
+            n.put("grouping", t.grouping());
+            n.put("structure", t.structure());
+            n.put("levels", t.levels());
+            n.set("names", strings(t.names()));
+            n.set("omega", matrix(t.omega()));
+            ObjectNode re = NODES.objectNode();
+            t.effects().forEach((level, b) -> re.set(level, named(t.names(), b)));
+            n.set("randomEffects", re);
+            out.add(n);
+        }
+        return out;
     }
 
     /** Puts {@code x} as a number, or as its string spelling when it is not finite. */

@@ -73,17 +73,22 @@ public final class FitText {
         }
         s.append('\n');
 
-        if (r.omega() != null) {
+        if (c.terms() != null && r.omega() != null) {
+            varCorr(s, r, RandomTerms.of(r, c.terms()));
+            s.append('\n');
+        } else if (r.omega() != null) {
             s.append("Random effects, Ω (").append(r.provenance().getOrDefault("randomEffects", "?")).append("):\n");
             covarianceTable(s, "Name", r.randomNames(), r.omega());
             s.append('\n');
         }
         String residual = r.provenance().getOrDefault("residual", "?");
-        if (CovarianceReport.isScalar(r.sigma())) {
+        boolean residualRow = c.terms() != null && r.omega() != null && CovarianceReport.isScalar(r.sigma())
+                && r.sigma().length > 0; // σ² is the last row of the terms' table, as lme4 prints it
+        if (!residualRow && CovarianceReport.isScalar(r.sigma())) {
             double v = r.sigma().length == 0 ? Double.NaN : r.sigma()[0][0];
             s.append("Residual, Σ = σ²I (").append(residual).append("): σ² = ").append(Numbers.significant(v, 5))
                     .append(", σ = ").append(Numbers.significant(Math.sqrt(v), 5)).append("\n\n");
-        } else {
+        } else if (!residualRow) {
             s.append("Residual covariance Σ (").append(residual).append(") by occasion:\n");
             covarianceTable(s, "Occasion", r.occasionLabels(), r.sigma());
             s.append('\n');
@@ -144,6 +149,52 @@ public final class FitText {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * Several random terms as lme4's {@code print(VarCorr(m))}: Groups, Name, Variance, Std.Dev., Corr (each row's
+     * correlations with the earlier rows of its term), the terms by decreasing number of levels, then the Residual row
+     * (Σ = σ²I), and lme4's "Number of obs: N, groups: g, n; ..." line.
+     */
+    static void varCorr(StringBuilder s, FitResult r, RandomTerms terms) {
+        List<String> structures = new java.util.ArrayList<>();
+        for (RandomTerms.Term t : terms.terms()) {
+            structures.add(t.label() + " " + t.structure());
+        }
+        s.append("Random effects (Ω by term: ").append(String.join(", ", structures)).append("):\n");
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"Groups", "Name", "Variance", "Std.Dev.", "Corr"});
+        for (RandomTerms.Term t : terms.byLevels()) {
+            double[][] m = t.omega();
+            double[][] cor = CovarianceReport.correlations(m);
+            for (int j = 0; j < m.length; j++) {
+                StringBuilder corr = new StringBuilder();
+                for (int k = 0; k < j; k++) {
+                    corr.append(k == 0 ? "" : " ").append(Numbers.fixed(cor[j][k], 2));
+                }
+                rows.add(new String[] {j == 0 ? t.label() : "", t.names().get(j), Numbers.significant(m[j][j], 5),
+                    Numbers.significant(Math.sqrt(m[j][j]), 5), corr.toString()});
+            }
+        }
+        if (CovarianceReport.isScalar(r.sigma()) && r.sigma().length > 0) {
+            double v = r.sigma()[0][0];
+            rows.add(new String[] {"Residual", "", Numbers.significant(v, 5), Numbers.significant(Math.sqrt(v), 5), ""});
+        }
+        int[] w = new int[5];
+        for (String[] row : rows) {
+            for (int i = 0; i < 5; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(" ");
+            for (int i = 0; i < 5; i++) {
+                line.append(pad(row[i], w[i] + 1));
+            }
+            s.append(line.toString().stripTrailing()).append('\n');
+        }
+        s.append("Number of obs: ").append(r.observations()).append(", groups: ").append(terms.groupCounts())
+                .append('\n');
     }
 
     /** Rows: label, variance, SD, then the correlations with the earlier rows (lower triangle), as lme4 prints them. */

@@ -1,0 +1,115 @@
+package org.lmm4j.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lmm4j.testkit.HandFrames;
+
+/**
+ * {@code lmm4j fit} with several random terms nested within one factor (issue 13, docs/DESIGN.md §3): the formula is
+ * compiled to a frame, regrouped by its outer factor and fitted; the text shows lme4's VarCorr table and group counts,
+ * the JSON keeps its fields and adds {@code terms} with each term's Ω̂ and BLUPs by level (lme4's {@code ranef}
+ * for Pastes, from {@code src/test/resources/nested/reference.R}); crossed terms are one line and exit status 2.
+ */
+class NestedTermsCliTest {
+
+    @TempDir
+    Path dir;
+
+    private Path resource(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream("/nested/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    @Test
+    void pastesPrintsLme4sVarCorrTableAndGroupCounts() throws IOException {
+        Cli.Run r = Cli.run("fit", "--data", resource("pastes.csv").toString(), "--formula",
+                "strength ~ 1 + (1|batch/cask)");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(" Groups     Name        Variance Std.Dev. Corr\n"
+                + " cask:batch (Intercept) 8.4337   2.9041\n"
+                + " batch      (Intercept) 1.1992   1.0951\n"
+                + " Residual               0.67800  0.82341\n"
+                + "Number of obs: 60, groups: cask:batch, 30; batch, 10\n"), r.out());
+        assertTrue(r.out().contains("247.9945"), r.out());
+    }
+
+    @Test
+    void jsonCarriesEachTermWithItsBlupsByLevel() throws IOException {
+        Cli.Run r = Cli.run("fit", "--data", resource("pastes.csv").toString(), "--formula",
+                "strength ~ 1 + (1|batch/cask)", "--format", "json", "--estimator", "em");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        Map<String, Double> ref = HandFrames.figures("/nested/reference.properties");
+        assertEquals(ref.get("pastes.ml.m2ll"), j.get("minus2LogLik").asDouble(), 1e-6);
+        assertEquals(10, j.get("groups").asInt());
+        assertEquals(4, j.get("omega").size(), "the per-group Ω: batch and three cask slots");
+        JsonNode terms = j.get("terms");
+        assertEquals(2, terms.size());
+        assertEquals("batch", terms.get(0).get("group").asText());
+        assertEquals("cask:batch", terms.get(1).get("group").asText());
+        assertEquals("free", terms.get(1).get("structure").asText());
+        assertEquals(30, terms.get(1).get("levels").asInt());
+        assertEquals(ref.get("pastes.ml.omega.cask:batch.(Intercept).(Intercept)"),
+                terms.get(1).get("omega").get(0).get(0).asDouble(), 1e-4);
+        JsonNode casks = terms.get(1).get("randomEffects");
+        assertEquals(30, casks.size());
+        for (String level : List.of("a:A", "c:J")) {
+            assertEquals(ref.get("pastes.ml.ranef.cask:batch." + level), casks.get(level).get("(Intercept)").asDouble(),
+                    1e-4, level);
+        }
+        assertEquals(ref.get("pastes.ml.ranef.batch.E"),
+                terms.get(0).get("randomEffects").get("E").get("(Intercept)").asDouble(), 1e-4);
+    }
+
+    @Test
+    void paddedSlotsAreNotReported(@TempDir Path tmp) throws IOException {
+        // batch B has one cask, batch A three: B's two padded slots have no level
+        Path csv = tmp.resolve("unbalanced.csv");
+        StringBuilder s = new StringBuilder("y,batch,cask\n");
+        double[] ys = {1.2, 2.3, 0.4, 3.1, 2.2, 1.9, 0.7, 1.4, 2.8, 2.5, 1.1, 0.2, 1.7, 2.0};
+        String[] batch = {"A", "A", "A", "A", "A", "A", "B", "B", "C", "C", "C", "C", "D", "D"};
+        String[] cask = {"a", "a", "b", "b", "c", "c", "a", "a", "a", "a", "b", "b", "a", "a"};
+        for (int j = 0; j < ys.length; j++) {
+            s.append(ys[j]).append(',').append(batch[j]).append(',').append(cask[j]).append('\n');
+        }
+        Files.writeString(csv, s.toString());
+        Cli.Run r = Cli.run("fit", "--data", csv.toString(), "--formula", "y ~ 1 + (1|batch/cask)", "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(7, j.get("terms").get(1).get("randomEffects").size(), "seven casks");
+        JsonNode b = j.get("randomEffects").get("B");
+        assertEquals(2, b.size(), "batch B: its intercept and its one cask, no padded slot: " + b);
+        assertFalse(b.has("(Intercept)|cask:batch[2]"));
+    }
+
+    @Test
+    void crossedTermsAreOneLineAndExitStatusTwo(@TempDir Path tmp) throws IOException {
+        Path csv = tmp.resolve("crossed.csv");
+        StringBuilder s = new StringBuilder("y,subject,item\n");
+        for (int a = 0; a < 4; a++) {
+            for (int b = 0; b < 3; b++) {
+                s.append(a + 0.3 * b + (a * b % 3) * 0.1).append(",s").append(a).append(",i").append(b).append('\n');
+            }
+        }
+        Files.writeString(csv, s.toString());
+        Cli.Run r = Cli.run("fit", "--data", csv.toString(), "--formula", "y ~ 1 + (1|subject) + (1|item)");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("crossed random terms (subject, item"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
