@@ -110,9 +110,10 @@ public abstract class EstimatorContract {
 
     /**
      * Nested terms: the same minimum as every rival (skipped for an estimator whose spec has no random effects). The
-     * nested properties run from a fixed seed: a random one found a model (REML, 5 groups, a cs term whose minimum lies
-     * on the face where its Ω block has rank one) on which projected Newton stalls at the corner Ω = 0 and reports
-     * NOT_CONVERGED, 0.0011 above the minimum; see {@link #nestedFitIsNoWorseThanRandomAdmissiblePoints}.
+     * nested properties run from a fixed seed: a random one found a model ({@code NestedFrames.model(-25181)}: REML,
+     * 5 groups, a cs term beside a free one) on which Newton's projected steps stall where the cs block is ≈ 0 and it
+     * reports NOT_CONVERGED, 0.0011 above a better point — an honest status, and an open limitation of projected
+     * Newton for structures without PSD coordinates; see {@link #nestedFitIsNoWorseThanRandomAdmissiblePoints}.
      */
     @Property(tries = 20, seed = "20261202")
     public void estimatorsReachTheSameMinimumWithNestedTerms(@ForAll("nestedModels") GeneratedModel m) {
