@@ -9,7 +9,7 @@ import java.util.List;
 import org.lmm4j.data.DataTable;
 
 /** The CSV files R's {@code write.csv} made in the test resources (quoted texts, "NA" missing), read for the tests. */
-final class RCsv {
+public final class RCsv {
 
     private RCsv() {
     }
@@ -34,7 +34,7 @@ final class RCsv {
     }
 
     /** A resource as a table (cells "NA" missing). */
-    static DataTable table(String name) {
+    public static DataTable table(String name) {
         List<List<String>> rows = rows(name);
         List<String> header = rows.get(0);
         List<String[]> columns = new ArrayList<>();
