@@ -13,11 +13,23 @@ import java.util.Set;
  *                     formula names ({@code cs(1 + t | g)}, after glmmTMB's names us, diag, toep are mapped to free,
  *                     diagonal, toeplitz) must be one of them, else the error lists them; null: names are not checked
  *                     here (the caller looks them up)
+ * @param coding       null for a whole data set; for one part of a larger one, the whole data's levels and occasions
  */
-public record CompileOptions(String timeColumn, String groupColumn, Set<String> structures) {
+public record CompileOptions(String timeColumn, String groupColumn, Set<String> structures, Coding coding)
+        implements java.io.Serializable {
 
     public CompileOptions {
         structures = structures == null ? null : Set.copyOf(structures);
+    }
+
+    /** Options for a whole data set. */
+    public CompileOptions(String timeColumn, String groupColumn, Set<String> structures) {
+        this(timeColumn, groupColumn, structures, null);
+    }
+
+    /** The same options for one part of a larger data set, coded as the whole. */
+    public CompileOptions withCoding(Coding c) {
+        return new CompileOptions(timeColumn, groupColumn, structures, c);
     }
 
     /** Time and group columns, structure names not checked. */
@@ -32,6 +44,6 @@ public record CompileOptions(String timeColumn, String groupColumn, Set<String> 
 
     /** The same options with the known structure names. */
     public CompileOptions withStructures(Set<String> names) {
-        return new CompileOptions(timeColumn, groupColumn, names);
+        return new CompileOptions(timeColumn, groupColumn, names, coding);
     }
 }

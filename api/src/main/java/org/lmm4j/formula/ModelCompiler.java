@@ -134,15 +134,24 @@ public final class ModelCompiler {
             int kept = keep.length;
             int dropped = rows - kept;
 
-            ColumnTyping.checkVaries(formula.response(), y, keep);
+            if (options.coding() == null) {
+                ColumnTyping.checkVaries(formula.response(), y, keep);
+            }
             boolean[] usedRow = new boolean[rows];
             for (int r : keep) {
                 usedRow[r] = true;
             }
             for (Slot s : slots.values()) {
                 if (s.factor()) {
-                    s.code(LevelCodes.of(table.data(s.variable.columns().iterator().next()), keep), keep, rows);
+                    String column = s.variable.columns().iterator().next();
+                    LevelCodes local = LevelCodes.of(table.data(column), keep);
+                    s.code(options.coding() == null ? local : options.coding().global(column, local), keep, rows);
                 } else if (s.values == null) {
+                    if (options.coding() != null && VariableValues.dataDependent(s.variable.expression())) {
+                        throw new InputException(s.variable.label() + ": poly() and scale() take their values from "
+                                + "all rows at once, which a data set split over machines does not have in one place; "
+                                + "compute the column before fitting");
+                    }
                     VariableValues.Values v = VariableValues.of(s.variable,
                             name -> table.indexOf(name) < 0 ? null : typing.type(name).values(), usedRow, messages);
                     s.values = v.columns();
@@ -265,12 +274,21 @@ public final class ModelCompiler {
         /** The occasion of each kept row: from the time column, else the position within its (outer) group. */
         private List<String> occasions(GroupsAndOccasions grouped, String timeColumn, boolean numericTime, int[] keep,
                                        int[] occasion) {
+            List<String> labels;
             if (timeColumn == null) {
-                return grouped.positionOccasions(occasion);
+                labels = grouped.positionOccasions(occasion);
+            } else {
+                labels = GroupsAndOccasions.timeOccasions(table.data(timeColumn), numericTime, keep, occasion);
+                grouped.checkOneRowPerOccasion(occasion, keep, labels, timeColumn, messages);
             }
-            List<String> labels = GroupsAndOccasions.timeOccasions(table.data(timeColumn), numericTime, keep, occasion);
-            grouped.checkOneRowPerOccasion(occasion, keep, labels, timeColumn, messages);
-            return labels;
+            Coding coding = options.coding();
+            if (coding == null || coding.occasions() == null) {
+                return labels;
+            }
+            System.arraycopy(Coding.renumber(occasion, labels, coding.occasions(),
+                    timeColumn == null ? "the occasions" : "--time column \"" + timeColumn + "\""), 0, occasion, 0,
+                    occasion.length);
+            return coding.occasions();
         }
 
         /**
@@ -318,6 +336,9 @@ public final class ModelCompiler {
 
         /** lme4's per-term checks, and that the term's columns are not aliased over the rows used. */
         private void checkTerm(RandomTerm r, List<Column> cols, int levels, int[] keep) {
+            if (options.coding() != null) {
+                return; // over the whole data, by the caller
+            }
             GroupsAndOccasions.checkRandomEffectsIdentifiable(levels, keep.length, cols.size(),
                     r.factors().size() == 1 ? r.factors().get(0) : r.group(), r.label());
             double[][] byColumn = new double[cols.size()][keep.length];
@@ -415,7 +436,9 @@ public final class ModelCompiler {
                 }
                 groups.add(new Group(grouped.labels().get(g), yi, xi, zi, ti));
             }
-            DesignColumns.checkRank(xByColumn, fixed.stream().map(Column::name).toList());
+            if (options.coding() == null) {
+                DesignColumns.checkRank(xByColumn, fixed.stream().map(Column::name).toList());
+            }
             return groups;
         }
 

@@ -28,6 +28,16 @@ final class BlockPath implements CriterionPath {
     }
 
     @Override
+    public int groupCount() {
+        return groups.size();
+    }
+
+    @Override
+    public String groupId(int index) {
+        return groups.get(index).id();
+    }
+
+    @Override
     public NormalEquations normal(CovarianceMatrices c) {
         return GroupReduce.reduce(groups, observations, () -> new NormalEquations(p),
                 (a, g) -> a.add(GroupBlock.of(g, c.sigma(), c.omega())), NormalEquations::merge);

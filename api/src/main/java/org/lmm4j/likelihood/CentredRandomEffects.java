@@ -22,7 +22,7 @@ import org.lmm4j.model.ModelData;
  * @param intercept  the column of ones of Z
  * @param means      m_k for each column k (0 for the columns left alone and for the intercept)
  */
-public record CentredRandomEffects(int intercept, double[] means) {
+public record CentredRandomEffects(int intercept, double[] means) implements java.io.Serializable {
 
     /** A column is centred when |mean| exceeds this many standard deviations. */
     static final double RATIO = 10;
@@ -54,6 +54,11 @@ public record CentredRandomEffects(int intercept, double[] means) {
                 n++;
             }
         }
+        if (d.distributed()) {
+            sum = d.summary().zSums();
+            ones = d.summary().zOnes();
+            n = d.observations();
+        }
         int intercept = -1;
         for (int a = 0; a < q && intercept < 0; a++) {
             intercept = ones[a] ? a : -1;
@@ -74,6 +79,12 @@ public record CentredRandomEffects(int intercept, double[] means) {
                 }
             }
         }
+        if (d.distributed()) { // one pass: Σ(z − z̄)² = Σz² − n z̄² (only a threshold is decided with it)
+            double[] squares = d.summary().zSquares();
+            for (int a = 0; a < q; a++) {
+                shifted[a] = Math.max(0, squares[a] - n * mean[a] * mean[a]);
+            }
+        }
         double[] means = new double[q];
         boolean any = false;
         for (int a = 0; a < q; a++) {
@@ -89,20 +100,25 @@ public record CentredRandomEffects(int intercept, double[] means) {
     /** The same model with Z̃ = ZC. */
     public MixedModel centred(MixedModel model) {
         ModelData d = model.data();
-        int q = d.q();
         List<Group> groups = new ArrayList<>(d.groupCount());
         for (Group g : d.groups()) {
-            double[] z = g.z().clone();
-            for (int j = 0; j < g.size(); j++) {
-                for (int a = 0; a < q; a++) {
-                    z[j * q + a] -= means[a] * z[j * q + intercept];
-                }
-            }
-            groups.add(new Group(g.id(), g.y(), g.x(), z, g.occasion()));
+            groups.add(centred(g));
         }
         ModelData centred = new ModelData(groups, d.fixedNames(), d.randomNames(), d.response(), d.grouping(),
-                d.occasionLabels(), d.droppedRows(), d.notes());
+                d.occasionLabels(), d.droppedRows(), d.notes(), d.summary());
         return new MixedModel(centred, model.residual(), model.randomEffects(), model.method());
+    }
+
+    /** A group with Z̃_i = Z_iC: each centred column less its mean times the intercept column. */
+    public Group centred(Group g) {
+        int q = means.length;
+        double[] z = g.z().clone();
+        for (int j = 0; j < g.size(); j++) {
+            for (int a = 0; a < q; a++) {
+                z[j * q + a] -= means[a] * z[j * q + intercept];
+            }
+        }
+        return new Group(g.id(), g.y(), g.x(), z, g.occasion());
     }
 
     /** Ω = CΩ̃C' (C = I − Σ m_k e₀e_k'): entry (a, b) is Ω̃_ab − m_b Ω̃_a0 − m_a Ω̃_0b + m_a m_b Ω̃_00, for a row/column of the intercept m = 0. */

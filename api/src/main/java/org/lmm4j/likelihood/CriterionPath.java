@@ -9,7 +9,34 @@ package org.lmm4j.likelihood;
  * quantity (see there), so that value, gradient, Hessian and information at a θ come from the same
  * algorithm. Everything is in the working coordinates of {@link WorkingDesign}.
  */
-interface CriterionPath {
+public interface CriterionPath {
+
+    /**
+     * The path for groups in working coordinates: the sufficient statistics when {@code sufficientStatistics}
+     * (Σ = σ²I and occasions), else the block path. The one rule, used for a whole model and for a part of its
+     * groups alike (a partition of a distributed data set sums the same quantities over its own groups).
+     */
+    static CriterionPath forGroups(java.util.List<org.lmm4j.model.Group> workingGroups, int p, int q,
+                                   boolean sufficientStatistics) {
+        return sufficientStatistics
+                ? new SufficientStatistics(new ReducedGroups(workingGroups, p, q))
+                : new BlockPath(workingGroups, p, q);
+    }
+
+    /** The number of groups the sums run over. */
+    int groupCount();
+
+    /** The label of group {@code index} (for messages: the group whose V_i is worst conditioned). */
+    String groupId(int index);
+
+    /** The labels of all groups, in order. */
+    default java.util.List<String> groupIds() {
+        java.util.List<String> out = new java.util.ArrayList<>(groupCount());
+        for (int i = 0; i < groupCount(); i++) {
+            out.add(groupId(i));
+        }
+        return out;
+    }
 
     /** Σ X_i'V_i⁻¹X_i, Σ X_i'V_i⁻¹y_i, Σ y_i'V_i⁻¹y_i and Σ log det V_i (inadmissible if some V_i is not PD). */
     NormalEquations normal(CovarianceMatrices c);
@@ -31,6 +58,6 @@ interface CriterionPath {
      * (p×p row-major) and the method.
      */
     record Point(CovarianceMatrices c, double[][][] dSigma, double[][][] dOmega, double[] beta, double[] aInv,
-                 boolean reml, int p, int q) {
+                 boolean reml, int p, int q) implements java.io.Serializable {
     }
 }

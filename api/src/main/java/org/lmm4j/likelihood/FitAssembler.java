@@ -62,6 +62,9 @@ public final class FitAssembler {
         for (Group g : data.groups()) {
             ids.add(g.id());
         }
+        if (data.distributed() && blups.length > 0) {
+            ids.addAll(deviance.groupIds());
+        }
         boolean singular = Boundary.isSingular(c, data.q() > 0, s.settings().control());
         if (singular && status == FitStatus.CONVERGED) {
             warnings.add("boundary (singular) fit: a variance is at zero or a correlation at ±1");
@@ -74,7 +77,7 @@ public final class FitAssembler {
         provenance.put("method", model.method().name());
         provenance.put("residual", model.residual().name());
         provenance.put("randomEffects", model.randomEffects() == null ? "none" : model.randomEffects().name());
-        provenance.put("data", fingerprint(data));
+        provenance.put("data", data.distributed() ? "groups:" + data.summary().fingerprint() : fingerprint(data));
         return new FitResult(status, reason, model.method(), s.estimator(), criterion, m2ll, -m2ll / 2,
                 m2ll + 2 * k, m2ll + k * Math.log(n), k, n, data.groupCount(), data.fixedNames(), beta, se, cov,
                 data.occasionLabels(), c.sigma(), data.randomNames(), data.q() > 0 ? c.omega() : null, ids, blups,

@@ -7,7 +7,8 @@ import org.lmm4j.model.Group;
  * G_Σ = Σ_i scatter of M_i = V_i⁻¹ − u_iu_i' (− V_i⁻¹X_iA⁻¹X_i'V_i⁻¹ for REML) into [t_i,t_i] (for a 1×1 Σ, tr M_i),
  * G_Ω = Σ_i Z_i'M_iZ_i, with u_i = V_i⁻¹(y_i − X_iβ).
  */
-final class MatrixGradient {
+public final class MatrixGradient implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     final double[][] sigma;
     final double[][] omega;
     final int q;
@@ -80,7 +81,8 @@ final class MatrixGradient {
         }
     }
 
-    MatrixGradient merge(MatrixGradient o) {
+    /** The sums of two disjoint sets of groups. */
+    public MatrixGradient merge(MatrixGradient o) {
         for (int a = 0; a < sigma.length; a++) {
             for (int c = 0; c < sigma.length; c++) {
                 sigma[a][c] += o.sigma[a][c];

@@ -6,7 +6,8 @@ import org.lmm4j.model.Group;
  * The GLS normal equations summed over groups: A = Σ X_i'V_i⁻¹X_i, Σ X_i'V_i⁻¹y_i, Σ y_i'V_i⁻¹y_i and
  * Σ log det V_i, from which {@link ProfiledDeviance#profile} solves β̂(θ) (docs/DESIGN.md §1).
  */
-final class NormalEquations {
+public final class NormalEquations implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     final int p;
     final double[][] xtx;
     final double[] xty;
@@ -57,7 +58,8 @@ final class NormalEquations {
         logDet += b.logDet();
     }
 
-    NormalEquations merge(NormalEquations o) {
+    /** The sums of two disjoint sets of groups. */
+    public NormalEquations merge(NormalEquations o) {
         for (int a = 0; a < p; a++) {
             for (int c = 0; c < p; c++) {
                 xtx[a][c] += o.xtx[a][c];

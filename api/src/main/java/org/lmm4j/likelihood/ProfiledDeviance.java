@@ -65,9 +65,30 @@ public final class ProfiledDeviance {
             ReducedGroups.checkMemory(data.groupCount(), p, q);
         }
         this.design = WorkingDesign.of(data);
-        this.path = this.sufficientStatistics
-                ? new SufficientStatistics(new ReducedGroups(design.groups(), p, q))
-                : new BlockPath(design.groups(), p, q);
+        this.path = CriterionPath.forGroups(design.groups(), p, q, this.sufficientStatistics);
+    }
+
+    /**
+     * The criterion of a model whose groups live elsewhere (a distributed data set): {@code design} is the working
+     * transform of all rows ({@link WorkingDesign#of(WorkingDesign.Rows)}) and {@code path} sums over the groups in
+     * those coordinates, on the path {@link #usesSufficientStatistics} chooses for the model.
+     */
+    public ProfiledDeviance(MixedModel model, WorkingDesign design, CriterionPath path) {
+        this.model = model;
+        ModelData data = model.data();
+        this.p = data.p();
+        this.q = data.q();
+        boolean scalar = model.residual().isScalar();
+        this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
+        this.nSigma = model.sigmaParameterCount();
+        this.sufficientStatistics = usesSufficientStatistics(model);
+        this.design = design;
+        this.path = path;
+    }
+
+    /** The rule: the sufficient statistics when Σ = σ²I (and the data have occasions), else the block path. */
+    public static boolean usesSufficientStatistics(MixedModel model) {
+        return model.residual().isScalar() && model.data().occasions() > 0;
     }
 
     /** The model this deviance belongs to. */
@@ -293,7 +314,7 @@ public final class ProfiledDeviance {
         SecondOrderSums sums = path.secondOrder(point(theta, working, aInv, model.method() == Method.REML));
         double[][] h = sums.hessian(aInv);
         addSecondDerivativeTerms(h, theta, gradient);
-        String worstId = sums.worstIndex < 0 ? null : design.groups().get(sums.worstIndex).id();
+        String worstId = sums.worstIndex < 0 ? null : path.groupId(sums.worstIndex);
         return new CriterionHessian(h, sums.worstIndex < 0 ? 1 : sums.worst, worstId);
     }
 
@@ -322,6 +343,11 @@ public final class ProfiledDeviance {
         double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
         double[][][] dOmega = q > 0 ? model.randomEffects().derivatives(omegaTheta(theta), q) : new double[0][][];
         return new CriterionPath.Point(covariances(theta), dSigma, dOmega, working.beta(), aInv, reml, p, q);
+    }
+
+    /** The labels of the groups, in the order of {@link #blups}. */
+    public List<String> groupIds() {
+        return path.groupIds();
     }
 
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */

@@ -17,7 +17,8 @@ package org.lmm4j.likelihood;
  * <p>Also carried: the worst conditioning min 1/((V_i⁻¹)_jj(V_i)_jj) over groups and rows (→ 0 as a V_i
  * degenerates, 0 when one is not positive definite) and the index of the group attaining it.
  */
-final class SecondOrderSums {
+public final class SecondOrderSums implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
 
     final int n;
     final int p;
@@ -57,8 +58,8 @@ final class SecondOrderSums {
         condition(0, index);
     }
 
-    /** Adds {@code o} (the sums of later groups) into this. */
-    SecondOrderSums merge(SecondOrderSums o) {
+    /** Adds {@code o} (the sums of later groups, group indices in the same numbering) into this. */
+    public SecondOrderSums merge(SecondOrderSums o) {
         add(t1, o.t1);
         add(t2, o.t2);
         add(b, o.b);
@@ -69,6 +70,14 @@ final class SecondOrderSums {
         positiveDefinite &= o.positiveDefinite;
         if (o.worstIndex >= 0) {
             condition(o.worst, o.worstIndex);
+        }
+        return this;
+    }
+
+    /** The same sums with the worst group's index counted from {@code first} (sums over a part of the groups). */
+    public SecondOrderSums numberedFrom(int first) {
+        if (worstIndex >= 0) {
+            worstIndex += first;
         }
         return this;
     }

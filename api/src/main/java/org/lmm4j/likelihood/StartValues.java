@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.linalg.Matrices;
+import org.lmm4j.model.DataMoments;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -26,46 +27,30 @@ public final class StartValues {
      */
     public static double[] moments(MixedModel model) {
         ModelData data = model.data();
-        int p = data.p();
+        if (data.summary() != null) {
+            return moments(model, data.summary());
+        }
+        DataMoments m = new DataMoments(ols(data), model.residual().isScalar(), data.occasions(), data.q());
+        for (Group g : data.groups()) {
+            m.add(g);
+        }
+        return moments(model, m);
+    }
+
+    /** The moment start from the data's moments about the least-squares fit ({@link DataMoments}). */
+    public static double[] moments(MixedModel model, DataMoments moments) {
+        ModelData data = model.data();
         int q = data.q();
         boolean scalar = model.residual().isScalar();
         int t = data.occasions();
-        double[] beta = ols(data);
         int tt = scalar ? 1 : t;
-        double[][] sum = new double[tt][tt];
-        double[][] count = new double[tt][tt];
-        double[] diagonal = scalar ? new double[t] : null;
-        double[] diagonalCount = scalar ? new double[t] : null;
-        double total = 0;
-        int n = 0;
-        double[] zz = new double[q];
-        for (Group g : data.groups()) {
-            int m = g.size();
-            double[] r = g.residual(beta);
-            for (int j = 0; j < m; j++) {
-                double s = r[j];
-                total += s * s;
-                n++;
-                for (int a = 0; a < q; a++) {
-                    double z = g.z()[j * q + a];
-                    zz[a] += z * z;
-                }
-            }
-            int[] o = g.occasion();
-            if (scalar) {
-                for (int j = 0; j < m; j++) {
-                    diagonal[o[j]] += r[j] * r[j];
-                    diagonalCount[o[j]] += 1;
-                }
-                continue;
-            }
-            for (int j = 0; j < m; j++) {
-                for (int k = 0; k < m; k++) {
-                    sum[o[j]][o[k]] += r[j] * r[k];
-                    count[o[j]][o[k]] += 1;
-                }
-            }
-        }
+        double[][] sum = scalar ? new double[1][1] : moments.products();
+        double[][] count = scalar ? new double[1][1] : moments.pairCounts();
+        double[] diagonal = scalar ? moments.occasionSquares() : null;
+        double[] diagonalCount = scalar ? moments.occasionCounts() : null;
+        double total = moments.residualSquares();
+        int n = moments.rows();
+        double[] zz = moments.zSquares();
         double variance = n > 0 ? Math.max(total / n, 1e-12) : 1;
         if (scalar) {
             // the mean over occasions of the per-occasion variances: the trace of the T×T scatter over T

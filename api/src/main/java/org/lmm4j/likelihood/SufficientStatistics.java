@@ -213,6 +213,16 @@ final class SufficientStatistics extends ReducedGroups implements CriterionPath 
     }
 
     @Override
+    public int groupCount() {
+        return n;
+    }
+
+    @Override
+    public String groupId(int index) {
+        return groups.get(index).id();
+    }
+
+    @Override
     public SecondOrderSums secondOrder(Point point) {
         return secondOrder.sums(point);
     }

@@ -26,7 +26,9 @@ import org.lmm4j.model.ModelData;
  * its column's norm, {@link #ALIASED}) the working data are the data themselves, so that the profile's safety
  * net detects the aliasing.
  */
-final class WorkingDesign {
+public final class WorkingDesign implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * R_jj² at or below this share of ‖x_j‖² means column j is aliased with the earlier ones: R_jj ≤ 1e-13‖x_j‖,
@@ -53,12 +55,45 @@ final class WorkingDesign {
 
     /** The working coordinates of the model's data (one pass for R, one for the working rows). */
     static WorkingDesign of(ModelData data) {
-        int p = data.p();
-        int cols = p + 1;
-        double[] rr = new double[cols * cols];
-        double[] norm2 = new double[p];
-        double[] w = new double[cols];
+        Rows rows = new Rows(data.p());
         for (Group g : data.groups()) {
+            rows.add(g);
+        }
+        WorkingDesign transform = of(rows);
+        if (transform.r == null) {
+            return new WorkingDesign(data.groups(), transform.p, transform.beta0, null, 0);
+        }
+        List<Group> working = new ArrayList<>(data.groupCount());
+        for (Group g : data.groups()) {
+            working.add(transform.working(g));
+        }
+        return new WorkingDesign(List.copyOf(working), transform.p, transform.beta0, transform.r,
+                transform.logDetShift);
+    }
+
+    /**
+     * The Givens triangle of the stacked [X y] over some rows, and the squared norms of X's columns: rows are
+     * rotated in one at a time ({@link #add}), and the triangles of two disjoint sets of rows combine by rotating
+     * the rows of one into the other ({@link #merge}: the R of [A; B] is that of [R_A; R_B]), so that the rows
+     * may be split over threads or machines.
+     */
+    public static final class Rows implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int p;
+        private final double[] rr;
+        private final double[] norm2;
+
+        /** No rows yet, for p fixed effects. */
+        public Rows(int p) {
+            this.p = p;
+            this.rr = new double[(p + 1) * (p + 1)];
+            this.norm2 = new double[p];
+        }
+
+        /** Rotates in the rows of a group. */
+        public Rows add(Group g) {
+            int cols = p + 1;
+            double[] w = new double[cols];
             double[] x = g.x();
             double[] y = g.y();
             for (int j = 0; j < g.size(); j++) {
@@ -69,15 +104,40 @@ final class WorkingDesign {
                 }
                 rotateIn(rr, w, cols);
             }
+            return this;
         }
+
+        /** The triangle of both sets of rows (this one is updated and returned). */
+        public Rows merge(Rows o) {
+            int cols = p + 1;
+            double[] w = new double[cols];
+            for (int k = 0; k < cols; k++) {
+                System.arraycopy(o.rr, k * cols, w, 0, cols);
+                rotateIn(rr, w, cols);
+            }
+            for (int a = 0; a < p; a++) {
+                norm2[a] += o.norm2[a];
+            }
+            return this;
+        }
+    }
+
+    /**
+     * The transform from the triangle of all rows, holding no groups: {@link #working} maps a group to working
+     * coordinates, row by row, wherever the group lives.
+     */
+    public static WorkingDesign of(Rows rows) {
+        int p = rows.p;
+        int cols = p + 1;
+        double[] rr = rows.rr;
         double[] beta0 = new double[p];
         boolean fullRank = true;
         for (int a = 0; a < p; a++) {
             double d = rr[a * cols + a];
-            fullRank &= d * d > ALIASED * norm2[a] && Double.isFinite(d);
+            fullRank &= d * d > ALIASED * rows.norm2[a] && Double.isFinite(d);
         }
         if (p == 0 || !fullRank) {
-            return new WorkingDesign(data.groups(), p, beta0, null, 0);
+            return new WorkingDesign(List.of(), p, beta0, null, 0);
         }
         double[] r = new double[p * p];
         for (int a = 0; a < p; a++) {
@@ -89,25 +149,34 @@ final class WorkingDesign {
         for (int a = 0; a < p; a++) {
             logDetShift += 2 * Math.log(Math.abs(r[a * p + a]));
         }
-        List<Group> working = new ArrayList<>(data.groupCount());
-        for (Group g : data.groups()) {
-            int m = g.size();
-            double[] x = g.x();
-            double[] xw = new double[m * p];
-            double[] yw = g.residual(beta0);
-            for (int j = 0; j < m; j++) {
-                // x̃_j = x_j R⁻¹: solve R'x̃_j' = x_j' (forward substitution with the lower triangle R')
-                for (int a = 0; a < p; a++) {
-                    double v = x[j * p + a];
-                    for (int b = 0; b < a; b++) {
-                        v -= r[b * p + a] * xw[j * p + b];
-                    }
-                    xw[j * p + a] = v / r[a * p + a];
-                }
-            }
-            working.add(new Group(g.id(), yw, xw, g.z(), g.occasion()));
+        return new WorkingDesign(List.of(), p, beta0, r, logDetShift);
+    }
+
+    /** A group in working coordinates: x̃_j = x_jR⁻¹, ỹ_j = y_j − x_jβ₀ (the group itself for the identity). */
+    public Group working(Group g) {
+        if (r == null) {
+            return g;
         }
-        return new WorkingDesign(List.copyOf(working), p, beta0, r, logDetShift);
+        int m = g.size();
+        double[] x = g.x();
+        double[] xw = new double[m * p];
+        double[] yw = g.residual(beta0);
+        for (int j = 0; j < m; j++) {
+            // x̃_j = x_j R⁻¹: solve R'x̃_j' = x_j' (forward substitution with the lower triangle R')
+            for (int a = 0; a < p; a++) {
+                double v = x[j * p + a];
+                for (int b = 0; b < a; b++) {
+                    v -= r[b * p + a] * xw[j * p + b];
+                }
+                xw[j * p + a] = v / r[a * p + a];
+            }
+        }
+        return new Group(g.id(), yw, xw, g.z(), g.occasion());
+    }
+
+    /** True when X is of full rank and the working coordinates differ from the data's. */
+    public boolean transforms() {
+        return r != null;
     }
 
     /** Rotates the row w into the upper-triangular R (cols×cols) with Givens rotations; w is destroyed. */
@@ -151,7 +220,7 @@ final class WorkingDesign {
     }
 
     /** β₀, the least-squares fit of y on X (zero for the identity transform). */
-    double[] leastSquares() {
+    public double[] leastSquares() {
         return beta0.clone();
     }
 

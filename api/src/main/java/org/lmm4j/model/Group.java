@@ -7,7 +7,7 @@ package org.lmm4j.model;
  *
  * <p>Arrays are owned by the record and must not be modified after construction.
  */
-public record Group(String id, double[] y, double[] x, double[] z, int[] occasion) {
+public record Group(String id, double[] y, double[] x, double[] z, int[] occasion) implements java.io.Serializable {
 
     public Group {
         int m = y.length;

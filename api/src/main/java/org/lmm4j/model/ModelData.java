@@ -15,10 +15,13 @@ import java.util.List;
  * @param occasionLabels  labels of the T occasions (values of the time column, or positions 1..T)
  * @param droppedRows     rows dropped because a value the model uses was missing
  * @param notes           facts worth telling the user (reference levels, dropped rows)
+ * @param summary         null when {@code groups} holds the data; for data whose groups live elsewhere (a
+ *                        distributed data set, docs/DESIGN.md §10) {@code groups} is empty and this holds the
+ *                        counts and moments the host needs
  */
 public record ModelData(List<Group> groups, List<String> fixedNames, List<String> randomNames,
                         String response, String grouping, List<String> occasionLabels,
-                        int droppedRows, List<String> notes) {
+                        int droppedRows, List<String> notes, DataMoments summary) implements java.io.Serializable {
 
     public ModelData {
         groups = List.copyOf(groups);
@@ -26,6 +29,20 @@ public record ModelData(List<Group> groups, List<String> fixedNames, List<String
         randomNames = List.copyOf(randomNames);
         occasionLabels = List.copyOf(occasionLabels);
         notes = List.copyOf(notes);
+        if (summary != null && !groups.isEmpty()) {
+            throw new IllegalArgumentException("a model's data are either its groups or a summary of groups elsewhere");
+        }
+    }
+
+    /** The data of the groups given. */
+    public ModelData(List<Group> groups, List<String> fixedNames, List<String> randomNames, String response,
+                     String grouping, List<String> occasionLabels, int droppedRows, List<String> notes) {
+        this(groups, fixedNames, randomNames, response, grouping, occasionLabels, droppedRows, notes, null);
+    }
+
+    /** True when the groups live elsewhere and only their {@link #summary} is here. */
+    public boolean distributed() {
+        return summary != null;
     }
 
     /** p, the number of fixed effects. */
@@ -45,11 +62,14 @@ public record ModelData(List<Group> groups, List<String> fixedNames, List<String
 
     /** n, the number of groups. */
     public int groupCount() {
-        return groups.size();
+        return summary != null ? summary.groups() : groups.size();
     }
 
     /** N, the number of observations. */
     public int observations() {
+        if (summary != null) {
+            return summary.rows();
+        }
         int n = 0;
         for (Group g : groups) {
             n += g.size();

@@ -52,6 +52,12 @@ public final class Boundary {
             }
             rows += g.size();
         }
+        if (model.data().distributed()) {
+            for (double z2 : model.data().summary().zSquares()) {
+                s += z2;
+            }
+            rows = model.data().observations();
+        }
         this.meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
     }
 

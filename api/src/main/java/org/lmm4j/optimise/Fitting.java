@@ -50,11 +50,23 @@ public final class Fitting {
     }
 
     private static FitResult fitAsGiven(Estimator estimator, MixedModel model, FitOptions options) {
-        long started = System.nanoTime();
+        return fit(estimator, new ProfiledDeviance(model), options, System.nanoTime());
+    }
+
+    /**
+     * Fits on a criterion built elsewhere (a model whose groups live on a cluster, docs/DESIGN.md §10): the same
+     * starts, estimator run, finish and assembly as {@link #fit(Estimator, MixedModel, FitOptions)}; the caller
+     * applies any centring of the random-effects design itself.
+     */
+    public static FitResult fit(Estimator estimator, ProfiledDeviance deviance, FitOptions options) {
+        return fit(estimator, deviance, options, System.nanoTime());
+    }
+
+    private static FitResult fit(Estimator estimator, ProfiledDeviance deviance, FitOptions options, long started) {
+        MixedModel model = deviance.model();
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: settings {}", estimator.name(), options.asMap());
         }
-        ProfiledDeviance deviance = new ProfiledDeviance(model);
         List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model)
                 : List.of(StartValues.moments(model));
         Outcome best = null;

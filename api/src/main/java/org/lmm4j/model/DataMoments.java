@@ -1,0 +1,188 @@
+package org.lmm4j.model;
+
+/**
+ * The moments of a data set about a fixed β (the least-squares fit), accumulated group by group and merged
+ * across disjoint sets of groups: what the host of a fit needs of the data beyond the criterion's sums when the
+ * groups themselves live elsewhere (docs/DESIGN.md §10). For the residuals r = y − Xβ: Σ r², per occasion the sum of
+ * r² and the count (a scalar Σ), or the T×T sums of r_jr_k and their counts over the groups that saw both occasions
+ * (a structured Σ); for the columns of Z: Σ z, Σ z² and whether the column is all ones; the numbers of groups and
+ * rows; and an order-free fingerprint, the sum over groups of a hash of each group's values.
+ */
+public final class DataMoments implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final double[] beta;
+    private final boolean scalar;
+    private final int t;
+    private final int q;
+    private int groups;
+    private long rows;
+    private double total;
+    private final double[] occasionSquares;
+    private final double[] occasionCounts;
+    private final double[][] products;
+    private final double[][] pairCounts;
+    private final double[] zSums;
+    private final double[] zSquares;
+    private final boolean[] zOnes;
+    private long fingerprint;
+
+    /**
+     * No groups yet.
+     *
+     * @param beta    the β the residuals are taken about
+     * @param scalar  true for a scalar Σ (only per-occasion squares are kept), false for the T×T products
+     * @param t       T, the number of occasions
+     * @param q       the number of random effects per group
+     */
+    public DataMoments(double[] beta, boolean scalar, int t, int q) {
+        this.beta = beta.clone();
+        this.scalar = scalar;
+        this.t = t;
+        this.q = q;
+        this.occasionSquares = new double[t];
+        this.occasionCounts = new double[t];
+        this.products = scalar ? new double[0][0] : new double[t][t];
+        this.pairCounts = scalar ? new double[0][0] : new double[t][t];
+        this.zSums = new double[q];
+        this.zSquares = new double[q];
+        this.zOnes = new boolean[q];
+        java.util.Arrays.fill(zOnes, true);
+    }
+
+    /** Adds a group. */
+    public DataMoments add(Group g) {
+        int m = g.size();
+        double[] r = g.residual(beta);
+        int[] o = g.occasion();
+        double[] z = g.z();
+        groups++;
+        rows += m;
+        for (int j = 0; j < m; j++) {
+            total += r[j] * r[j];
+            for (int a = 0; a < q; a++) {
+                double v = z[j * q + a];
+                zSums[a] += v;
+                zSquares[a] += v * v;
+                zOnes[a] &= v == 1;
+            }
+        }
+        if (scalar) {
+            for (int j = 0; j < m; j++) {
+                occasionSquares[o[j]] += r[j] * r[j];
+                occasionCounts[o[j]] += 1;
+            }
+        } else {
+            for (int j = 0; j < m; j++) {
+                for (int k = 0; k < m; k++) {
+                    products[o[j]][o[k]] += r[j] * r[k];
+                    pairCounts[o[j]][o[k]] += 1;
+                }
+            }
+        }
+        fingerprint += hash(g);
+        return this;
+    }
+
+    /** The moments of both sets of groups (this one is updated and returned). */
+    public DataMoments merge(DataMoments o) {
+        groups += o.groups;
+        rows += o.rows;
+        total += o.total;
+        add(occasionSquares, o.occasionSquares);
+        add(occasionCounts, o.occasionCounts);
+        for (int a = 0; a < products.length; a++) {
+            add(products[a], o.products[a]);
+            add(pairCounts[a], o.pairCounts[a]);
+        }
+        add(zSums, o.zSums);
+        add(zSquares, o.zSquares);
+        for (int a = 0; a < q; a++) {
+            zOnes[a] &= o.zOnes[a];
+        }
+        fingerprint += o.fingerprint;
+        return this;
+    }
+
+    private static void add(double[] into, double[] from) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
+        }
+    }
+
+    private static long hash(Group g) {
+        long h = 0x243F6A8885A308D3L ^ g.id().hashCode();
+        h = mix(h, g.size());
+        for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
+            for (double v : a) {
+                h = mix(h, Double.doubleToLongBits(v));
+            }
+        }
+        for (int v : g.occasion()) {
+            h = mix(h, v);
+        }
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        return h ^ (h >>> 31);
+    }
+
+    private static long mix(long h, long v) {
+        return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    }
+
+    /** n, the number of groups. */
+    public int groups() {
+        return groups;
+    }
+
+    /** N, the number of rows. */
+    public int rows() {
+        return Math.toIntExact(rows);
+    }
+
+    /** Σ r² over all rows. */
+    public double residualSquares() {
+        return total;
+    }
+
+    /** Per occasion, Σ r² (scalar Σ). */
+    public double[] occasionSquares() {
+        return occasionSquares.clone();
+    }
+
+    /** Per occasion, the number of rows (scalar Σ). */
+    public double[] occasionCounts() {
+        return occasionCounts.clone();
+    }
+
+    /** T×T sums of r_jr_k within groups (structured Σ). */
+    public double[][] products() {
+        return org.lmm4j.linalg.Matrices.copy(products);
+    }
+
+    /** T×T counts of those products. */
+    public double[][] pairCounts() {
+        return org.lmm4j.linalg.Matrices.copy(pairCounts);
+    }
+
+    /** Σ z per column of Z. */
+    public double[] zSums() {
+        return zSums.clone();
+    }
+
+    /** Σ z² per column of Z. */
+    public double[] zSquares() {
+        return zSquares.clone();
+    }
+
+    /** Whether each column of Z is 1 on every row. */
+    public boolean[] zOnes() {
+        return zOnes.clone();
+    }
+
+    /** 16 hex digits: the sum over groups of a 64-bit hash of each group's id and values (independent of order). */
+    public String fingerprint() {
+        return String.format("%016x", fingerprint);
+    }
+}
