@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * How one part of a larger data set is coded when it is compiled on its own (a partition of a distributed data
- * set, docs/DESIGN.md §10): the levels of every factor and the occasions as they are over the whole data, so that
+ * set, docs/DESIGN.md §6): the levels of every factor and the occasions as they are over the whole data, so that
  * every part has the same columns of X and Z and the same occasions. The checks that need all rows at once (the
  * rank of X and Z, lme4's per-term level counts, a response that varies) are left to the caller, which makes them
  * over the whole data; formula functions whose values depend on all rows ({@code poly}, {@code scale}) are refused.

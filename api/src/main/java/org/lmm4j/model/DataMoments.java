@@ -3,7 +3,7 @@ package org.lmm4j.model;
 /**
  * The moments of a data set about a fixed β (the least-squares fit), accumulated group by group and merged
  * across disjoint sets of groups: what the host of a fit needs of the data beyond the criterion's sums when the
- * groups themselves live elsewhere (docs/DESIGN.md §10). For the residuals r = y − Xβ: Σ r², per occasion the sum of
+ * groups themselves live elsewhere (docs/DESIGN.md §6). For the residuals r = y − Xβ: Σ r², per occasion the sum of
  * r² and the count (a scalar Σ), or the T×T sums of r_jr_k and their counts over the groups that saw both occasions
  * (a structured Σ); for the columns of Z: Σ z, Σ z² and whether the column is all ones; the numbers of groups and
  * rows; and an order-free fingerprint, the sum over groups of a hash of each group's values.

@@ -16,7 +16,7 @@ import java.util.List;
  * @param droppedRows     rows dropped because a value the model uses was missing
  * @param notes           facts worth telling the user (reference levels, dropped rows)
  * @param summary         null when {@code groups} holds the data; for data whose groups live elsewhere (a
- *                        distributed data set, docs/DESIGN.md §10) {@code groups} is empty and this holds the
+ *                        distributed data set, docs/DESIGN.md §6) {@code groups} is empty and this holds the
  *                        counts and moments the host needs
  */
 public record ModelData(List<Group> groups, List<String> fixedNames, List<String> randomNames,

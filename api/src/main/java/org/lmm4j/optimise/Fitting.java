@@ -54,7 +54,7 @@ public final class Fitting {
     }
 
     /**
-     * Fits on a criterion built elsewhere (a model whose groups live on a cluster, docs/DESIGN.md §10): the same
+     * Fits on a criterion built elsewhere (a model whose groups live on a cluster, docs/DESIGN.md §6): the same
      * starts, estimator run, finish and assembly as {@link #fit(Estimator, MixedModel, FitOptions)}; the caller
      * applies any centring of the random-effects design itself.
      */

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A mixed model fitted on Apache Spark (docs/DESIGN.md §10): the same formula, structures, estimators, criterion and
+ * A mixed model fitted on Apache Spark (docs/DESIGN.md §6): the same formula, structures, estimators, criterion and
  * {@link FitResult} as in-process, with the groups kept on the cluster.
  * <ol>
  *   <li>The data set is made ready once ({@link SparkFrame}): rows with missing values dropped, each group whole in one
@@ -61,12 +61,11 @@ public final class SparkFit {
      *
      * @param formula     the model formula, as in-process
      * @param residual    Σ's structure
-     * @param omega       the random term's Ω structure when the formula names none (null: the formula's or free)
      * @param structures  every known structure by name (a formula may name one)
      * @param timeColumn  the time column (null: positions within groups)
      * @param groupColumn the grouping column of a marginal model (null: from the random term)
      * @param method      ML or REML
-     * @param partitions  the number of partitions (≤ 0: Spark's default)
+     * @param partitions  the number of partitions (≤ 0: four per core of the cluster)
      * @param probe       called before each partition's share of an evaluation ({@link PartitionProbe#NONE})
      */
     public record Request(String formula, CovarianceStructure residual, Map<String, CovarianceStructure> structures,
@@ -78,14 +77,15 @@ public final class SparkFit {
      * A fit and where its time went.
      *
      * @param fit            the result, as in-process (BLUPs included)
+     * @param model          the model fitted (its data a summary: the groups stayed on the cluster)
      * @param blups          the BLUPs as a data set: the group, then one column per random effect
      * @param reductionMillis the two passes over the data (compiling, the triangle, the per-group statistics)
      * @param fitMillis      the estimator, the finish and the assembly
      * @param evaluations    the number of distributed evaluations (treeAggregates)
      * @param partitions     the number of partitions
      */
-    public record Result(FitResult fit, Dataset<Row> blups, long reductionMillis, long fitMillis, int evaluations,
-                         int partitions) {
+    public record Result(FitResult fit, MixedModel model, Dataset<Row> blups, long reductionMillis, long fitMillis,
+                         int evaluations, int partitions) {
     }
 
     /** One partition's first pass. */
@@ -215,7 +215,8 @@ public final class SparkFit {
         second.unpersist(false);
         LOG.info("fitted in {} ms: {} evaluations, {} iterations", (done - reduced) / 1_000_000, counter.evaluations(),
                 fit.summary().iterations());
-        return new Result(fit, blupDataset(spark, fit, header), (reduced - start) / 1_000_000,
+        return new Result(fit, new MixedModel(described, request.residual(), omega, request.method()),
+                blupDataset(spark, fit, header), (reduced - start) / 1_000_000,
                 (done - reduced) / 1_000_000, counter.evaluations(), first.size());
     }
 

@@ -34,7 +34,7 @@ import org.lmm4j.formula.Variable;
 import org.lmm4j.model.ModelData;
 
 /**
- * A Spark data set made ready for the formula compiler, partition by partition (docs/DESIGN.md §10): the rows the
+ * A Spark data set made ready for the formula compiler, partition by partition (docs/DESIGN.md §6): the rows the
  * model uses (rows with a missing value dropped, as in-process), every group whole in one partition and in the data's
  * own row order, and the {@link Coding} of the whole data (each factor's levels and the occasions, found on the
  * cluster in order of first appearance), so that each partition compiles on its own into groups with the same
@@ -53,7 +53,7 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
     /** The column that numbers the rows in the data's order. */
     static final String ROW = "__lmm4j_row";
 
-    /** Prepares {@code data} for {@code formulaText} ({@code partitions} ≤ 0: Spark's default number). */
+    /** Prepares {@code data} for {@code formulaText} ({@code partitions} ≤ 0: four per core of the cluster). */
     static SparkFrame of(Dataset<Row> data, String formulaText, CompileOptions options, int partitions) {
         Formula formula = Formula.parse(formulaText);
         if (formula.randomTerms().size() > 1) {
@@ -148,8 +148,8 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
         }
         Column[] by = grouping.isEmpty() ? new Column[] {col(ROW)}
                 : grouping.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        Dataset<Row> partitioned = (partitions > 0 ? kept.repartition(partitions, by) : kept.repartition(by))
-                .sortWithinPartitions(ROW);
+        int parts = partitions > 0 ? partitions : 4 * data.sparkSession().sparkContext().defaultParallelism();
+        Dataset<Row> partitioned = kept.repartition(parts, by).sortWithinPartitions(ROW);
         return new SparkFrame(partitioned, columns, numeric, formulaText,
                 options.withCoding(new Coding(levels, occasions)), all - keptRows);
     }
@@ -174,30 +174,54 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
         return numeric ? new DataColumn(values, null, List.of()) : DataColumn.ofCells(cells);
     }
 
-    /** Compiles the rows of one partition into its groups (none for an empty partition). */
+    /**
+     * Compiles the rows of one partition into its groups (none for an empty partition). The rows are read once into
+     * one primitive array per numeric column (and one array of cells per text column); no row is kept as an object.
+     */
     static ModelData compile(Iterator<Row> rows, List<String> columns, boolean[] numeric, String formula,
                              CompileOptions options, int partition) {
-        List<Row> buffer = new ArrayList<>();
-        rows.forEachRemaining(buffer::add);
-        if (buffer.isEmpty()) {
+        int width = columns.size();
+        double[][] values = new double[width][];
+        String[][] cells = new String[width][];
+        int capacity = 1024;
+        for (int c = 0; c < width; c++) {
+            if (numeric[c]) {
+                values[c] = new double[capacity];
+            } else {
+                cells[c] = new String[capacity];
+            }
+        }
+        int n = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            if (n == capacity) {
+                capacity = Math.multiplyExact(capacity, 2);
+                for (int c = 0; c < width; c++) {
+                    if (numeric[c]) {
+                        values[c] = Arrays.copyOf(values[c], capacity);
+                    } else {
+                        cells[c] = Arrays.copyOf(cells[c], capacity);
+                    }
+                }
+            }
+            for (int c = 0; c < width; c++) {
+                if (numeric[c]) {
+                    values[c][n] = ((Number) row.get(c)).doubleValue();
+                } else {
+                    cells[c][n] = String.valueOf(row.get(c));
+                }
+            }
+            n++;
+        }
+        if (n == 0) {
             return null;
         }
-        int n = buffer.size();
-        List<DataColumn> data = new ArrayList<>(columns.size());
-        for (int c = 0; c < columns.size(); c++) {
-            if (numeric[c]) {
-                double[] values = new double[n];
-                for (int r = 0; r < n; r++) {
-                    values[r] = ((Number) buffer.get(r).get(c)).doubleValue();
-                }
-                data.add(new DataColumn(values, null, List.of()));
-            } else {
-                String[] cells = new String[n];
-                for (int r = 0; r < n; r++) {
-                    cells[r] = String.valueOf(buffer.get(r).get(c));
-                }
-                data.add(DataColumn.ofCells(cells));
-            }
+        List<DataColumn> data = new ArrayList<>(width);
+        for (int c = 0; c < width; c++) {
+            data.add(numeric[c] ? new DataColumn(Arrays.copyOf(values[c], n), null, List.of())
+                    : DataColumn.ofCells(Arrays.copyOf(cells[c], n)));
+            values[c] = null;
+            cells[c] = null;
         }
         DataTable table = new DataTable("partition " + partition, columns, data, null, List.of(), null);
         return ModelCompiler.compile(table, formula, options).data();
