@@ -279,6 +279,13 @@ public final class SparkFit {
             if (c instanceof InputException ie) {
                 return ie;
             }
+            // a task's exception reaches the driver as text in the job's failure message
+            String m = c.getMessage();
+            int at = m == null ? -1 : m.indexOf(InputException.class.getName() + ": ");
+            if (at >= 0) {
+                String rest = m.substring(at + InputException.class.getName().length() + 2);
+                return new InputException(rest.lines().findFirst().orElse(rest).strip());
+            }
         }
         return e;
     }

@@ -121,6 +121,7 @@ public final class SparkFitMain implements Callable<Integer> {
         } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             builder.master("local[*]");
         }
+        boolean ours = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = builder.getOrCreate();
         try {
             spark.sparkContext().setLogLevel("WARN");
@@ -153,7 +154,9 @@ public final class SparkFitMain implements Callable<Integer> {
             }
             return 0;
         } finally {
-            spark.stop();
+            if (ours) {
+                spark.stop(); // a session the caller made is the caller's to stop
+            }
         }
     }
 

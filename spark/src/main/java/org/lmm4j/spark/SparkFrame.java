@@ -77,11 +77,13 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
         for (Term t : terms) {
             for (Variable v : t.variables()) {
                 for (String c : v.columns()) {
-                    if (schema.contains(c)) {
-                        used.add(c);
-                        if (v.asFactor()) {
-                            factors.add(c);
-                        }
+                    if (!schema.contains(c)) {
+                        throw new InputException("formula error: unknown column \"" + c + "\" in \"" + formulaText
+                                + "\"; the columns of the Spark data set are: " + String.join(", ", schema));
+                    }
+                    used.add(c);
+                    if (v.asFactor()) {
+                        factors.add(c);
                     }
                 }
             }

@@ -40,6 +40,15 @@ class SparkFitTest {
 
     static Plugins plugins;
     static SparkSession spark;
+    /** The largest differences met, printed at the end for the record. */
+    static double worstCriterion;
+    static double worstParameter;
+
+    @org.junit.jupiter.api.AfterAll
+    static void report() {
+        System.out.printf(java.util.Locale.ROOT, "spark vs in-process: criterion within %.2e relative, β/Σ/Ω within "
+                + "%.2e (relative to each matrix's scale)%n", worstCriterion, worstParameter);
+    }
 
     @BeforeAll
     static void start() {
@@ -71,6 +80,10 @@ class SparkFitTest {
         assertEquals(expected.status(), actual.status(), what + ": status");
         assertEquals(expected.criterion(), actual.criterion(), 1e-9 * Math.abs(expected.criterion()),
                 what + ": criterion");
+        if (Double.isFinite(expected.criterion())) {
+            worstCriterion = Math.max(worstCriterion,
+                    Math.abs(expected.criterion() - actual.criterion()) / Math.abs(expected.criterion()));
+        }
         assertEquals(expected.fixedNames(), actual.fixedNames(), what + ": fixed effects");
         close(expected.fixedEffects(), actual.fixedEffects(), what + ": β");
         close(expected.sigma(), actual.sigma(), what + ": Σ");
@@ -89,6 +102,7 @@ class SparkFitTest {
         }
         for (int i = 0; i < e.length; i++) {
             assertEquals(e[i], a[i], 1e-6 * Math.max(1, scale), what + "[" + i + "]");
+            worstParameter = Math.max(worstParameter, Math.abs(e[i] - a[i]) / Math.max(1, scale));
         }
     }
 
