@@ -113,6 +113,9 @@ public final class SparkFit {
         } catch (RuntimeException e) {
             throw inputCause(e);
         }
+        long framed = System.nanoTime();
+        LOG.info("coded the data (missing values, levels, occasions, partitioning) in {} ms",
+                (framed - start) / 1_000_000);
         List<String> columns = frame.columns();
         boolean[] numeric = frame.numeric();
         String formula = frame.formula();
@@ -134,6 +137,7 @@ public final class SparkFit {
             return List.of(new FirstPass(index, header, null, d.groupCount(), r, z)).iterator();
         }, true)));
         first.sort(java.util.Comparator.comparingInt(FirstPass::index));
+        LOG.info("first pass (compile, triangle of [X y], moments of Z) in {} ms", (System.nanoTime() - framed) / 1_000_000);
         if (first.isEmpty()) {
             throw new InputException("the Spark data set has no rows to fit");
         }
@@ -193,7 +197,8 @@ public final class SparkFit {
         MixedModel model = new MixedModel(summarised, request.residual(), omega, request.method());
         EvaluationCounter counter = new EvaluationCounter();
         JavaRDD<Part> parts = second.map(SecondPass::part);
-        int depth = Math.max(2, (int) Math.ceil(Math.log(Math.max(2, first.size())) / Math.log(8)));
+        // up to 64 partitions send their sums to the driver directly; more go through ⌈log₈⌉ levels of partial sums
+        int depth = first.size() <= 64 ? 1 : (int) Math.ceil(Math.log(first.size()) / Math.log(8));
         DistributedPath path = new DistributedPath(parts, moments.groups(), depth, request.probe(), counter);
         ProfiledDeviance deviance = new ProfiledDeviance(model, transform, path);
         FitResult fit;

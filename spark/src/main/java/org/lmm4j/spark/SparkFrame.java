@@ -124,8 +124,11 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
             complete = complete == null ? present : complete.and(present);
         }
         Dataset<Row> kept = selected.where(complete);
-        long all = selected.count();
-        long keptRows = kept.count();
+        Row counts = selected.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(complete, 1L).otherwise(0L)))
+                .first();
+        long all = counts.getLong(0);
+        long keptRows = counts.isNullAt(1) ? 0 : counts.getLong(1);
         if (keptRows == 0) {
             throw new InputException("the Spark data set has no row without a missing value in the columns the model "
                     + "uses (" + String.join(", ", columns) + ")");
