@@ -78,13 +78,15 @@ public final class ModelFactory {
     /**
      * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
      * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
-     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms are refused
-     * by name.
+     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms as one
+     * group of all rows, with Σ = σ²I only.
      *
-     * @throws InputException for crossed terms, an unknown structure name, or too many random effects per group
+     * @throws InputException for a crossed model too large for the one group, a structured Σ beside crossed terms,
+     *                        or an unknown structure name
      */
     static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
         NestedTerms nested = NestedTerms.of(frame);
+        nested.requireResidualFits(sigma.name(), sigma.isScalar());
         TermBlocks omega = TermBlocks.of(nested, plugins::structure);
         StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
         return new MixedModel(nested.data(), sigma, omega, method == null ? Method.ML : method);
