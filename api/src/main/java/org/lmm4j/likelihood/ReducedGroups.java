@@ -253,13 +253,18 @@ class ReducedGroups {
 
         /** C_i = σ²I + R_iΩR_i', factored in place: WELL_CONDITIONED, NEAR_SINGULAR_C or NOT_POSITIVE_DEFINITE. */
         int factorC(int base, int r, double sigma2, double[][] omega) {
-            for (int k = 0; k < r; k++) {
+            // RΩ over the non-zero entries of Ω only (blockdiag(I_{M_k} ⊗ Ω_k) of several terms is mostly zero)
+            java.util.Arrays.fill(ro, 0, r * q, 0);
+            for (int a = 0; a < q; a++) {
+                double[] oa = omega[a];
                 for (int b = 0; b < q; b++) {
-                    double sum = 0;
-                    for (int a = 0; a < q; a++) {
-                        sum += stats[base + k * q + a] * omega[a][b];
+                    double v = oa[b];
+                    if (v == 0) {
+                        continue;
                     }
-                    ro[k * q + b] = sum;
+                    for (int k = 0; k < r; k++) {
+                        ro[k * q + b] += stats[base + k * q + a] * v;
+                    }
                 }
             }
             for (int k = 0; k < r; k++) {

@@ -67,7 +67,10 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
      * level of every term is met in one level of it only), or −1 when there is none (crossed terms).
      */
     public static int outerTerm(ModelFrame frame) {
-        List<RandomEffectsTerm> terms = frame.terms();
+        return outerTerm(frame.terms());
+    }
+
+    private static int outerTerm(List<RandomEffectsTerm> terms) {
         for (int c = 0; c < terms.size(); c++) {
             boolean all = true;
             for (int k = 0; k < terms.size() && all; k++) {
@@ -141,10 +144,13 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
      * At most this many random effects Q = Σ_k L_k q_k in {@linkplain #oneGroup one group}: every evaluation
      * factors the Q × Q matrix C = σ²I + RΩR' (O(Q³)) and the reduction costs O(NQ²).
      */
-    public static final int MAX_ONE_GROUP_RANDOM_EFFECTS = 1000;
+    public static final int MAX_ONE_GROUP_RANDOM_EFFECTS = 500;
 
-    /** At most this many numbers N·Q in the one group's dense random-effects design (8 bytes each: 32 MB). */
-    public static final long MAX_ONE_GROUP_CELLS = 4_000_000L;
+    /**
+     * At most this many numbers N·Q in the one group's dense random-effects design (8 bytes each: 20 MB); the reduction
+     * to sufficient statistics, Gram–Schmidt on the Q columns of Z, costs O(NQ²) = O(N·Q · Q) on one thread.
+     */
+    public static final long MAX_ONE_GROUP_CELLS = 2_500_000L;
 
     /**
      * Q = Σ_k L_k q_k, the random effects of the frame as one group.
@@ -217,10 +223,16 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
         for (Term t : terms) {
             names.add(t.label());
         }
+        List<RandomEffectsTerm> frameTerms = new ArrayList<>();
+        for (Term t : terms) {
+            frameTerms.add(t.term());
+        }
+        String why = outerTerm(frameTerms) < 0 ? "they cross, no one factor holds the others"
+                : "a group of their outer factor would carry more than " + MAX_RANDOM_EFFECTS + " random effects";
         throw new InputException("--residual " + residual + " beside the random terms " + String.join(", ", names)
-                + ", which are fitted as one group of all " + data.observations() + " rows (they cross, no one "
-                + "factor holds the others): a structured Σ there needs the N × N covariance of all rows; use "
-                + "--residual scalar (Σ = σ²I), or random terms that nest within one factor");
+                + ", which are fitted as one group of all " + data.observations() + " rows (" + why + "): a "
+                + "structured Σ there needs the N × N covariance of all rows; use --residual scalar (Σ = σ²I), or "
+                + "random terms that nest within one factor");
     }
 
     /**
