@@ -137,7 +137,7 @@ public abstract class EstimatorContract {
     }
 
     /** Crossed terms: the same minimum as every rival (skipped for an estimator whose spec has no random effects). */
-    @Property(tries = 15, seed = "20261203")
+    @Property(tries = 30, seed = "20261203")
     public void estimatorsReachTheSameMinimumWithCrossedTerms(@ForAll("crossedModels") GeneratedModel m) {
         if (fitsRandomEffects()) {
             estimatorsReachTheSameMinimum(m);
@@ -145,7 +145,7 @@ public abstract class EstimatorContract {
     }
 
     /** Crossed terms: no worse than random admissible points (skipped as above). */
-    @Property(tries = 15, seed = "20261203")
+    @Property(tries = 30, seed = "20261203")
     public void crossedFitIsNoWorseThanRandomAdmissiblePoints(@ForAll("crossedModels") GeneratedModel m) {
         if (fitsRandomEffects()) {
             fittedDevianceIsNoWorseThanRandomAdmissiblePoints(m);
