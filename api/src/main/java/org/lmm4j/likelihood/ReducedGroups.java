@@ -175,16 +175,25 @@ class ReducedGroups {
         }
         rank[i] = r;
         int base = i * stride;
-        // R = Q'Z (r×q, rows of length q), a = Q'X (r×p), c = Q'y (r)
+        // R = Q'Z (r×q, rows of length q) row by row of Z over its non-zero entries (a row of crossed terms' one
+        // group has Σ_k q_k of its Q), then a = Q'X (r×p), c = Q'y (r)
+        int[] nz = new int[q];
+        for (int j = 0; j < m; j++) {
+            int count = 0;
+            for (int col = 0; col < q; col++) {
+                if (z[j * q + col] != 0) {
+                    nz[count++] = col;
+                }
+            }
+            for (int k = 0; k < r; k++) {
+                double qkj = qm[k * m + j];
+                for (int e = 0; e < count; e++) {
+                    stats[base + k * q + nz[e]] += qkj * z[j * q + nz[e]];
+                }
+            }
+        }
         for (int k = 0; k < r; k++) {
             int qk = k * m;
-            for (int col = 0; col < q; col++) {
-                double s = 0;
-                for (int j = 0; j < m; j++) {
-                    s += qm[qk + j] * z[j * q + col];
-                }
-                stats[base + k * q + col] = s;
-            }
             for (int col = 0; col < p; col++) {
                 double s = 0;
                 for (int j = 0; j < m; j++) {
