@@ -121,6 +121,8 @@ class NestedTermsCliTest {
         JsonNode j = new ObjectMapper().readTree(r.out());
         Map<String, Double> ref = HandFrames.figures("/crossed/reference.properties");
         assertEquals(ref.get("mixed.reml.m2ll"), j.get("minus2LogLik").asDouble(), 1e-6);
+        assertEquals(ref.get("mixed.reml.df.(Intercept)"),
+                j.get("fixedEffectTests").get("(Intercept)").get("df").asDouble(), 1e-4, "lmerTest's Satterthwaite df");
         assertEquals(1, j.get("groups").asInt(), "one group of all rows");
         assertEquals(6 + 18 + 5, j.get("omega").size(), "the one group's Ω: a slot per level of each term");
         JsonNode all = j.get("randomEffects").get("all rows");

@@ -32,8 +32,9 @@ import org.lmm4j.testkit.HandFrames;
  * Crossed random terms, fitted as one group of all rows (issue 13, {@link NestedTerms#oneGroup}), against lme4 1.1-31
  * (R 4.2; figures by {@code src/test/resources/crossed/reference.R}, bobyqa with rhoend 1e-12, data beside it), for
  * every estimator, ML and REML, through the command line's model building ({@link ModelFactory#build}): −2 log L
- * within 1e-6, β̂, each term's Ω̂_k, σ̂² within 1e-4 relative to their scale, every BLUP (lme4's {@code ranef})
- * within 1e-3 of its term's standard deviation.
+ * within 1e-6, β̂, each term's Ω̂_k, σ̂² within 1e-4 relative to their scale, the standard errors of β̂ within 1e-5
+ * relative, every BLUP (lme4's {@code ranef}) within 1e-3 of its term's standard deviation. (Measured: −2 log L
+ * within 2e-12, Ω̂_k within 5e-7 relative, BLUPs within 1e-7.)
  * <ul>
  *   <li>Penicillin {@code diameter ~ 1 + (1|plate) + (1|sample)}: 24 plates × 6 samples, fully crossed;</li>
  *   <li>{@code y ~ x + (1 + x|subject) + (1|item)}: a correlated random slope in one of two crossed terms, 20 subjects
@@ -83,6 +84,8 @@ class CrossedTermsReferenceTest {
         for (int b = 0; b < c.fixed().size(); b++) {
             assertClose(REFERENCE.get(key + ".beta." + c.fixed().get(b)), fit.fixedEffects()[b],
                     key + " " + c.fixed().get(b));
+            assertEquals(REFERENCE.get(key + ".se." + c.fixed().get(b)), fit.standardErrors()[b],
+                    1e-5 * REFERENCE.get(key + ".se." + c.fixed().get(b)), key + " se " + c.fixed().get(b));
         }
         assertClose(REFERENCE.get(key + ".sigma2"), fit.sigma()[0][0], key + " σ²");
         RandomTerms terms = RandomTerms.of(fit, (TermBlocks) model.randomEffects());
