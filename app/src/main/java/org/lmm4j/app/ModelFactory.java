@@ -50,7 +50,7 @@ public final class ModelFactory {
         CovarianceStructure sigma = plugins.structure(residualName);
         CompiledModel compiled = ModelCompiler.compile(table, formula,
                 new CompileOptions(timeColumn, groupColumn, plugins.structures().keySet()));
-        if (compiled.multiTerm()) { // several random terms: regrouped when they nest in one factor (issue 13)
+        if (compiled.multiTerm()) { // several random terms: regrouped by an outer factor, or one group (issue 13)
             MixedModel nested = fromFrame(compiled.frame(), sigma, method, plugins);
             warnWithoutTime(timeColumn, sigma, nested.data());
             return nested;
