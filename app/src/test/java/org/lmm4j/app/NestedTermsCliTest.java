@@ -155,6 +155,17 @@ class NestedTermsCliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    @Test
+    void crossedTermsBootstrapWithoutAnNByNFactor() throws IOException {
+        // the parametric bootstrap draws e = σz for a scalar Σ: no m × m factor of the one group of all rows
+        Cli.Run r = Cli.run("confint", "--data", crossed("penicillin.csv").toString(), "--formula",
+                "diameter ~ 1 + (1|plate) + (1|sample)", "--bootstrap", "20", "--seed", "7", "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(20, j.get("replicates").asInt());
+        assertEquals(0, j.get("failed").asInt());
+    }
+
     private Path crossed(String name) throws IOException {
         Path p = dir.resolve(name);
         try (InputStream in = getClass().getResourceAsStream("/crossed/" + name)) {
