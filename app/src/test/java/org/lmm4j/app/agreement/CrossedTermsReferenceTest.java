@@ -39,6 +39,8 @@ import org.lmm4j.testkit.HandFrames;
  *   <li>Penicillin {@code diameter ~ 1 + (1|plate) + (1|sample)}: 24 plates × 6 samples, fully crossed;</li>
  *   <li>{@code y ~ x + (1 + x|subject) + (1|item)}: a correlated random slope in one of two crossed terms, 20 subjects
  *       × 12 items with a tenth of the cells missing (simulated in R);</li>
+ *   <li>{@code y ~ x + (1|subject) + (1|g)}: the same rows with a factor of no effect crossed with the subjects, a
+ *       boundary fit (Ω_g = 0, singular, as lme4's {@code isSingular});</li>
  *   <li>{@code y ~ 1 + (1|batch/cask) + (1|operator)}: casks nested in batches, both crossed with operators.</li>
  * </ul>
  */
@@ -58,6 +60,7 @@ class CrossedTermsReferenceTest {
     static final List<Case> CASES = List.of(
             new Case("penicillin", "penicillin.csv", "diameter ~ 1 + (1|plate) + (1|sample)", List.of("(Intercept)")),
             new Case("slopes", "slopes.csv", "y ~ x + (1 + x | subject) + (1 | item)", List.of("(Intercept)", "x")),
+            new Case("boundary", "boundary.csv", "y ~ x + (1 | subject) + (1 | g)", List.of("(Intercept)", "x")),
             new Case("mixed", "mixed.csv", "y ~ 1 + (1|batch/cask) + (1|operator)", List.of("(Intercept)")));
 
     static List<Arguments> runs() {
@@ -113,6 +116,7 @@ class CrossedTermsReferenceTest {
             }
         }
         assertEquals(model.data().q(), blups, "every level's BLUPs compared (Q = Σ_k L_k q_k)");
+        assertEquals(c.key().equals("boundary"), fit.singular(), key + ": lme4's isSingular");
     }
 
     static MixedModel model(Case c, Method method) {
