@@ -175,16 +175,25 @@ class ReducedGroups {
         }
         rank[i] = r;
         int base = i * stride;
-        // R = Q'Z (r×q, rows of length q), a = Q'X (r×p), c = Q'y (r)
+        // R = Q'Z (r×q, rows of length q) row by row of Z over its non-zero entries (a row of crossed terms' one
+        // group has Σ_k q_k of its Q), then a = Q'X (r×p), c = Q'y (r)
+        int[] nz = new int[q];
+        for (int j = 0; j < m; j++) {
+            int count = 0;
+            for (int col = 0; col < q; col++) {
+                if (z[j * q + col] != 0) {
+                    nz[count++] = col;
+                }
+            }
+            for (int k = 0; k < r; k++) {
+                double qkj = qm[k * m + j];
+                for (int e = 0; e < count; e++) {
+                    stats[base + k * q + nz[e]] += qkj * z[j * q + nz[e]];
+                }
+            }
+        }
         for (int k = 0; k < r; k++) {
             int qk = k * m;
-            for (int col = 0; col < q; col++) {
-                double s = 0;
-                for (int j = 0; j < m; j++) {
-                    s += qm[qk + j] * z[j * q + col];
-                }
-                stats[base + k * q + col] = s;
-            }
             for (int col = 0; col < p; col++) {
                 double s = 0;
                 for (int j = 0; j < m; j++) {
@@ -253,13 +262,18 @@ class ReducedGroups {
 
         /** C_i = σ²I + R_iΩR_i', factored in place: WELL_CONDITIONED, NEAR_SINGULAR_C or NOT_POSITIVE_DEFINITE. */
         int factorC(int base, int r, double sigma2, double[][] omega) {
-            for (int k = 0; k < r; k++) {
+            // RΩ over the non-zero entries of Ω only (blockdiag(I_{M_k} ⊗ Ω_k) of several terms is mostly zero)
+            java.util.Arrays.fill(ro, 0, r * q, 0);
+            for (int a = 0; a < q; a++) {
+                double[] oa = omega[a];
                 for (int b = 0; b < q; b++) {
-                    double sum = 0;
-                    for (int a = 0; a < q; a++) {
-                        sum += stats[base + k * q + a] * omega[a][b];
+                    double v = oa[b];
+                    if (v == 0) {
+                        continue;
                     }
-                    ro[k * q + b] = sum;
+                    for (int k = 0; k < r; k++) {
+                        ro[k * q + b] += stats[base + k * q + a] * v;
+                    }
                 }
             }
             for (int k = 0; k < r; k++) {

@@ -92,7 +92,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                 cinv[k * r + k] = 1;
             }
             Cholesky.solve(sc.c, r, cinv, r);
-            double cond = conditioning(base, r, groups.get(i).z(), m, sigma2, omegaFlat, cinv, sc.mq);
+            double cond = conditioning(base, r, groups.get(i).z(), m, sigma2, omegaFlat, cinv, sc.mq, sc.ro);
             sums.condition(cond, i);
             double[] w = sc.s;
             residualQ(base, r, beta, w);
@@ -243,32 +243,58 @@ final class SufficientStatisticsHessian extends ReducedGroups {
      * = σ⁻² + z_j'Bz_j with B = G_i'(C_i⁻¹ − σ⁻²I)G_i, and (V_i)_jj = σ² + z_j'Ωz_j: two q×q quadratic forms per row.
      *
      * @param b scratch of length q² for B
+     * @param t scratch of length rq for (C⁻¹ − σ⁻²I)G
      */
     private double conditioning(int base, int r, double[] z, int m, double sigma2, double[] omega, double[] cinv,
-                                double[] b) {
+                                double[] b, double[] t) {
         double inv = 1 / sigma2;
-        for (int a = 0; a < q; a++) {
-            for (int c = a; c < q; c++) {
-                double s = 0;
-                for (int k = 0; k < r; k++) {
-                    double gka = stats[base + oG + k * q + a];
-                    for (int l = 0; l < r; l++) {
-                        s += gka * (cinv[k * r + l] - (k == l ? inv : 0)) * stats[base + oG + l * q + c];
-                    }
+        // T = (C⁻¹ − σ⁻²I)G (r×q), then B = G'T (upper triangle): O(r²q + rq²), never O(q²r²)
+        java.util.Arrays.fill(t, 0, r * q, 0);
+        for (int k = 0; k < r; k++) {
+            for (int l = 0; l < r; l++) {
+                double f = cinv[k * r + l] - (k == l ? inv : 0);
+                if (f == 0) {
+                    continue;
                 }
-                b[a * q + c] = s;
+                int gl = base + oG + l * q;
+                for (int c = 0; c < q; c++) {
+                    t[k * q + c] += f * stats[gl + c];
+                }
             }
         }
+        java.util.Arrays.fill(b, 0, q * q, 0);
+        for (int k = 0; k < r; k++) {
+            int gk = base + oG + k * q;
+            for (int a = 0; a < q; a++) {
+                double gka = stats[gk + a];
+                if (gka == 0) {
+                    continue;
+                }
+                for (int c = a; c < q; c++) {
+                    b[a * q + c] += gka * t[k * q + c];
+                }
+            }
+        }
+        // the quadratic forms over the non-zero entries of z_j only (a row of crossed terms' one group has Σ_k q_k)
+        int[] nz = new int[q];
         double largest = 0;
         for (int j = 0; j < m; j++) {
             int row = j * q;
+            int count = 0;
+            for (int a = 0; a < q; a++) {
+                if (z[row + a] != 0) {
+                    nz[count++] = a;
+                }
+            }
             double v = sigma2;
             double pjj = inv;
-            for (int a = 0; a < q; a++) {
+            for (int x = 0; x < count; x++) {
+                int a = nz[x];
                 double za = z[row + a];
                 double sv = 0.5 * omega[a * q + a] * za;
                 double sp = 0.5 * b[a * q + a] * za;
-                for (int c = a + 1; c < q; c++) {
+                for (int y = x + 1; y < count; y++) {
+                    int c = nz[y];
                     sv += omega[a * q + c] * z[row + c];
                     sp += b[a * q + c] * z[row + c];
                 }

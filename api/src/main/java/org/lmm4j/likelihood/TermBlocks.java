@@ -7,10 +7,11 @@ import java.util.Map;
 import org.lmm4j.api.CovarianceStructure;
 
 /**
- * The covariance Ω of a group's random effects when the random terms nest within one outer factor (docs/DESIGN.md
- * §1 and §7, issue 13): Ω = blockdiag(I_{M_1} ⊗ Ω_1, I_{M_2} ⊗ Ω_2, …), term k's q_k × q_k matrix Ω_k from its own
- * structure, repeated once per slot of the term (M_k slots: one for a term of the outer factor, one per inner level,
- * padded to the largest number of inner levels in a group, see {@link org.lmm4j.model.NestedTerms}). θ_Ω = (θ_1, θ_2,
+ * The covariance Ω of a group's random effects when the random terms nest within one outer factor, or are crossed and
+ * make one group of all rows (docs/DESIGN.md §1, §7 and §8, issue 13): Ω = blockdiag(I_{M_1} ⊗ Ω_1, I_{M_2} ⊗ Ω_2, …),
+ * term k's q_k × q_k matrix Ω_k from its own structure, repeated once per slot of the term (M_k slots: one for a term
+ * of the outer factor, one per inner level, padded to the largest number of inner levels in a group; M_k = L_k in the
+ * one group of crossed terms; see {@link org.lmm4j.model.NestedTerms}). θ_Ω = (θ_1, θ_2,
  * …). Derivatives, second derivatives, start values, the projection {@link #parameters} and EM's maximiser
  * {@link #maximise} all work term by term:
  * <ul>
@@ -195,7 +196,7 @@ public final class TermBlocks implements CovarianceStructure {
 
     @Override
     public String description() {
-        return "block-diagonal Ω of nested random terms, each term with its own structure";
+        return "block-diagonal Ω of several random terms (nested, or crossed in one group), each with its own structure";
     }
 
     @Override

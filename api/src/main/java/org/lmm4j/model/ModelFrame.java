@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The compiled data of a model with any number of random-effects terms, in row order (docs/DESIGN.md §1):
  * y = Xβ + Σ_k Z_k b_k + e. {@link ModelData} is the per-group form of the same data for one grouping factor;
- * a frame whose terms all nest within one outer factor is regrouped into it, a crossed one is fitted by
- * penalised least squares over the terms.
+ * a frame whose terms all nest within one outer factor is regrouped into it, a crossed one into one group of all
+ * rows ({@link NestedTerms}).
  *
  * <p>Arrays are owned by the record and must not be modified after construction.
  *

@@ -9,8 +9,10 @@ import java.util.Set;
 import org.lmm4j.api.InputException;
 
 /**
- * A {@link ModelFrame} whose random terms all nest within one outer factor, regrouped into the per-group
- * {@link ModelData} of that factor (docs/DESIGN.md §1, issue 13). V = ZΩZ' + Σ is then block-diagonal by the outer
+ * A {@link ModelFrame} with several random terms regrouped into the per-group {@link ModelData} of a factor they all
+ * nest within (docs/DESIGN.md §1, §8, issue 13): an outer factor of the terms, or, for crossed terms (subjects ×
+ * items, Penicillin's plate × sample), the trivial factor with one level, every row in {@linkplain #oneGroup one
+ * group}. V = ZΩZ' + Σ is then block-diagonal by the outer
  * factor, so the per-group path (structured Σ, the sufficient statistics) holds unchanged:
  * <ul>
  *   <li>the groups are the outer factor's levels (the levels of the first term, in the frame's term order, within
@@ -24,14 +26,18 @@ import org.lmm4j.api.InputException;
  * A padded slot's columns of Z_i are zero, so it adds nothing to V_i = Z_iΩZ_i' + Σ_i: the likelihood is exactly that
  * of the frame. Its BLUP ΩZ_i'V_i⁻¹r_i is zero and is not reported ({@link #effects}); in EM it is a latent vector
  * unconnected to the data, whose conditional second moment is Ω_k itself, so the M-step's fixed point is unchanged.
+ * In the one group of crossed terms every slot is a level (M_k = L_k), so nothing is padded.
  *
  * @param data    the per-group data
  * @param terms   the terms, in the frame's order
- * @param outer   the index of the outer term (whose levels are the groups)
+ * @param outer   the index of the outer term (whose levels are the groups), −1 for {@linkplain #oneGroup one group}
  */
 public record NestedTerms(ModelData data, List<Term> terms, int outer) {
 
-    /** At most this many random effects per group (q = Σ_k M_k q_k); beyond, the model needs the crossed path. */
+    /**
+     * At most this many random effects per group of an outer factor (q = Σ_k M_k q_k); beyond, the model is fitted as
+     * {@linkplain #oneGroup one group}, within that path's own limit.
+     */
     public static final int MAX_RANDOM_EFFECTS = 200;
 
     /**
@@ -61,7 +67,10 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
      * level of every term is met in one level of it only), or −1 when there is none (crossed terms).
      */
     public static int outerTerm(ModelFrame frame) {
-        List<RandomEffectsTerm> terms = frame.terms();
+        return outerTerm(frame.terms());
+    }
+
+    private static int outerTerm(List<RandomEffectsTerm> terms) {
         for (int c = 0; c < terms.size(); c++) {
             boolean all = true;
             for (int k = 0; k < terms.size() && all; k++) {
@@ -92,10 +101,13 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
     }
 
     /**
-     * The regrouping of a frame whose terms nest within one outer factor.
+     * The regrouping of a frame (docs/DESIGN.md §8): by its outer factor when every term nests within one and no
+     * group then carries more than {@value #MAX_RANDOM_EFFECTS} random effects; otherwise (crossed terms, or nested
+     * ones with too many inner levels in a group) as {@linkplain #oneGroup one group of all rows}, which every model
+     * nests in, when {@link #fitsOneGroup} allows it.
      *
-     * @throws InputException when the terms do not nest in one factor (naming them), or when the per-group design
-     *                        would need more than {@value #MAX_RANDOM_EFFECTS} random effects
+     * @throws InputException when the model is too large for the one group ({@link #requireOneGroupFits}), naming
+     *                        the terms
      */
     public static NestedTerms of(ModelFrame frame) {
         List<RandomEffectsTerm> terms = frame.terms();
@@ -103,20 +115,138 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
             throw new IllegalArgumentException("a frame without random terms");
         }
         int outer = outerTerm(frame);
-        if (outer < 0) {
-            List<String> names = new ArrayList<>();
-            for (RandomEffectsTerm t : terms) {
-                names.add(t.group());
+        if (outer >= 0) {
+            NestedTerms nested = regroup(frame, terms.get(outer).levelOfRow(), terms.get(outer).levels(),
+                    terms.get(outer).group(), outer, MAX_RANDOM_EFFECTS);
+            if (nested != null) {
+                return nested;
             }
-            throw new InputException("crossed random terms (" + String.join(", ", names) + ": no one grouping "
-                    + "factor holds all the others within its levels) are not supported yet; terms that nest within "
-                    + "one factor are, e.g. (1 | a) + (1 | a:b) or (1 | a/b)");
         }
-        RandomEffectsTerm o = terms.get(outer);
-        int n = o.levelCount();
+        requireOneGroupFits(frame);
+        return oneGroup(frame);
+    }
+
+    /**
+     * The frame as one group holding all N rows in file order: term k gets M_k = L_k slots (slot l is level l, in
+     * order of first appearance), no padding, and Z_1 = [Z_1 … Z_K] is the whole N × Q random-effects design,
+     * Q = Σ_k L_k q_k. Any frame nests within this trivial one-level factor, so crossed terms fit through the
+     * per-group path: with Σ = σ²I the group is reduced once to its sufficient statistics (O(NQ²), nothing N × N);
+     * the group's Z itself holds N·Q numbers, hence {@link #fitsOneGroup}. No limit is checked here.
+     */
+    public static NestedTerms oneGroup(ModelFrame frame) {
+        return regroup(frame, new int[frame.observations()], List.of(ONE_GROUP), ONE_GROUP, -1, Integer.MAX_VALUE);
+    }
+
+    /** The id and the grouping name of the one group of {@link #oneGroup}. */
+    public static final String ONE_GROUP = "all rows";
+
+    /**
+     * At most this many random effects Q = Σ_k L_k q_k in {@linkplain #oneGroup one group}: every evaluation
+     * factors the Q × Q matrix C = σ²I + RΩR' (O(Q³)) and the reduction costs O(NQ²).
+     */
+    public static final int MAX_ONE_GROUP_RANDOM_EFFECTS = 500;
+
+    /**
+     * At most this many numbers N·Q in the one group's dense random-effects design (8 bytes each: 20 MB); the reduction
+     * to sufficient statistics, Gram–Schmidt on the Q columns of Z, costs O(NQ²) = O(N·Q · Q) on one thread.
+     */
+    public static final long MAX_ONE_GROUP_CELLS = 2_500_000L;
+
+    /**
+     * Q = Σ_k L_k q_k, the random effects of the frame as one group.
+     */
+    public static long randomEffects(ModelFrame frame) {
+        long q = 0;
+        for (RandomEffectsTerm t : frame.terms()) {
+            q += (long) t.levelCount() * t.q();
+        }
+        return q;
+    }
+
+    /**
+     * True when the frame is small enough for the dense {@linkplain #oneGroup one-group} path: Q ≤
+     * {@value #MAX_ONE_GROUP_RANDOM_EFFECTS} and N·Q ≤ {@value #MAX_ONE_GROUP_CELLS}. The one place that decides
+     * which frames take that path (a larger crossed model needs a blocked sparse factorisation).
+     */
+    public static boolean fitsOneGroup(ModelFrame frame) {
+        long q = randomEffects(frame);
+        return q <= MAX_ONE_GROUP_RANDOM_EFFECTS && q * frame.observations() <= MAX_ONE_GROUP_CELLS;
+    }
+
+    /**
+     * Refuses, with one line naming the terms, a frame too large for the {@linkplain #oneGroup one-group} path
+     * ({@link #fitsOneGroup}).
+     *
+     * @throws InputException when the frame does not fit
+     */
+    public static void requireOneGroupFits(ModelFrame frame) {
+        if (fitsOneGroup(frame)) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        List<String> labels = labels(frame.terms());
+        for (int k = 0; k < frame.terms().size(); k++) {
+            RandomEffectsTerm t = frame.terms().get(k);
+            sb.append(k == 0 ? "" : " + ").append(t.levelCount()).append(" × ").append(t.q())
+                    .append(" (").append(labels.get(k)).append(')');
+        }
+        long q = randomEffects(frame);
+        String kind = outerTerm(frame) < 0 ? "the random terms cross (no one grouping factor holds all the others "
+                + "within its levels), so they are fitted as one group of all rows" : "the random terms nest, but "
+                + "a group of their outer factor would carry more than " + MAX_RANDOM_EFFECTS + " random effects, "
+                + "so they are fitted as one group of all rows";
+        throw new InputException(String.format(java.util.Locale.ROOT, "%s, with Q = %s = %d random effects over "
+                + "N = %d rows: the model is too large for the dense one-group path (at most Q = %d and N·Q = %.0e; "
+                + "here N·Q = %.2e); a blocked sparse path for such models is not available yet",
+                kind, sb, q, frame.observations(), MAX_ONE_GROUP_RANDOM_EFFECTS, (double) MAX_ONE_GROUP_CELLS,
+                (double) q * frame.observations()));
+    }
+
+    /** True when the model was regrouped as {@linkplain #oneGroup one group of all rows}. */
+    public boolean isOneGroup() {
+        return outer < 0;
+    }
+
+    /**
+     * Refuses a structured Σ on the {@linkplain #oneGroup one group}: its V = ZΩZ' + Σ would be the N × N matrix of
+     * all rows (Σ is block-diagonal by its own groups, V is not).
+     *
+     * @param residual the name of Σ's structure
+     * @param scalar   whether Σ is σ²I
+     * @throws InputException for a structured Σ on the one group
+     */
+    public void requireResidualFits(String residual, boolean scalar) {
+        if (scalar || !isOneGroup()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (Term t : terms) {
+            names.add(t.label());
+        }
+        List<RandomEffectsTerm> frameTerms = new ArrayList<>();
+        for (Term t : terms) {
+            frameTerms.add(t.term());
+        }
+        String why = outerTerm(frameTerms) < 0 ? "they cross, no one factor holds the others"
+                : "a group of their outer factor would carry more than " + MAX_RANDOM_EFFECTS + " random effects";
+        throw new InputException("--residual " + residual + " beside the random terms " + String.join(", ", names)
+                + ", which are fitted as one group of all " + data.observations() + " rows (" + why + "): a "
+                + "structured Σ there needs the N × N covariance of all rows; use --residual scalar (Σ = σ²I), or "
+                + "random terms that nest within one factor");
+    }
+
+    /**
+     * The regrouping by the factor whose level of row j is {@code groupOfRow[j]} (levels {@code groupLevels}; every
+     * term's levels lie within its levels), named {@code grouping}; {@code outer} is the index of that factor's
+     * term, or −1; null, before the groups are built, when they would carry more than {@code maxQ} random effects.
+     */
+    private static NestedTerms regroup(ModelFrame frame, int[] groupOfRow, List<String> groupLevels, String grouping,
+                                       int outer, int maxQ) {
+        List<RandomEffectsTerm> terms = frame.terms();
+        int n = groupLevels.size();
         int rows = frame.observations();
         int[] size = new int[n];
-        for (int lv : o.levelOfRow()) {
+        for (int lv : groupOfRow) {
             size[lv]++;
         }
         int[][] rowsOf = new int[n][];
@@ -125,7 +255,7 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
         }
         int[] fill = new int[n];
         for (int j = 0; j < rows; j++) {
-            int g = o.levelOfRow()[j];
+            int g = groupOfRow[j];
             rowsOf[g][fill[g]++] = j;
         }
         List<String> labels = labels(terms);
@@ -162,15 +292,8 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
             placed.add(new Term(labels.get(k), t, copies, q, levelOfSlot));
             q += copies * t.q();
         }
-        if (q > MAX_RANDOM_EFFECTS) {
-            StringBuilder sb = new StringBuilder();
-            for (Term t : placed) {
-                sb.append(sb.length() == 0 ? "" : " + ").append(t.copies()).append(" × ").append(t.q())
-                        .append(" (").append(t.label()).append(')');
-            }
-            throw new InputException("the random terms nest within " + o.group() + ", but one of its groups would "
-                    + "carry q = " + sb + " = " + q + " random effects, more than the " + MAX_RANDOM_EFFECTS
-                    + " fitted per group; such models need the crossed-terms path, which is not supported yet");
+        if (q > maxQ) {
+            return null;
         }
         int p = frame.p();
         List<Group> groups = new ArrayList<>(n);
@@ -191,17 +314,20 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
                     System.arraycopy(t.term().z(), j * qk, z, r * q + t.offset() + slotOfRow[k][j] * qk, qk);
                 }
             }
-            groups.add(new Group(o.levels().get(g), y, x, z, occ));
+            groups.add(new Group(groupLevels.get(g), y, x, z, occ));
         }
         List<String> randomNames = new ArrayList<>();
         for (Term t : placed) {
             for (int s = 0; s < t.copies(); s++) {
                 for (String c : t.term().columnNames()) {
-                    randomNames.add(c + "|" + t.label() + (t.copies() > 1 ? "[" + (s + 1) + "]" : ""));
+                    // one group: slot s is level s, named by its label; else by its position in the group
+                    String slot = outer < 0 ? "[" + t.term().levels().get(t.levelOfSlot()[0][s]) + "]"
+                            : t.copies() > 1 ? "[" + (s + 1) + "]" : "";
+                    randomNames.add(c + "|" + t.label() + slot);
                 }
             }
         }
-        ModelData data = new ModelData(groups, frame.fixedNames(), randomNames, frame.response(), o.group(),
+        ModelData data = new ModelData(groups, frame.fixedNames(), randomNames, frame.response(), grouping,
                 frame.occasionLabels(), frame.droppedRows(), frame.notes());
         return new NestedTerms(data, placed, outer);
     }

@@ -121,9 +121,16 @@ public final class Boundary {
     /**
      * The worst conditioning of the V_i at θ (see {@link org.lmm4j.likelihood.CriterionHessian#worstConditioning()}),
      * for estimators that do not compute the Hessian: min over groups and rows j of 1/((V_i⁻¹)_jj (V_i)_jj), with
-     * the group attaining it; conditioning 0 when some V_i is not positive definite.
+     * the group attaining it; conditioning 0 when some V_i is not positive definite. On the sufficient-statistics
+     * path it is the Hessian's (O(m_iq²) per group, never an m_i × m_i matrix: one group of all rows for crossed
+     * terms), else each V_i's.
      */
     public Conditioning conditioning(double[] theta) {
+        if (deviance.hasSufficientStatistics()) {
+            org.lmm4j.likelihood.Gradient gradient = deviance.gradient(theta);
+            org.lmm4j.likelihood.CriterionHessian h = gradient == null ? null : deviance.hessian(theta, gradient);
+            return h == null ? new Conditioning(0, null) : new Conditioning(h.worstConditioning(), h.worstGroup());
+        }
         CovarianceMatrices c = deviance.covariances(theta);
         double worst = 1;
         String group = null;

@@ -35,6 +35,7 @@ public record DenseLikelihood(double logDetV, double rss, double logDetA, double
         int q = d.q();
         int t = d.occasions();
         int ns = model.sigmaParameterCount();
+        boolean scalar = model.residual().isScalar();
         double[][] sigma = model.residual().matrix(Arrays.copyOfRange(theta, 0, ns), t);
         double[][] omega = q == 0 ? new double[0][0]
                 : model.randomEffects().matrix(Arrays.copyOfRange(theta, ns, theta.length), q);
@@ -49,7 +50,8 @@ public record DenseLikelihood(double logDetV, double rss, double logDetA, double
             double[][] v = q == 0 ? new double[m][m] : Dense.times(Dense.times(z, omega), Dense.transpose(z));
             for (int j = 0; j < m; j++) {
                 for (int k = 0; k < m; k++) {
-                    v[j][k] += sigma[g.occasion()[j]][g.occasion()[k]];
+                    // a scalar Σ is σ²I whatever the occasions (they repeat in crossed terms' one group)
+                    v[j][k] += scalar ? (j == k ? sigma[0][0] : 0) : sigma[g.occasion()[j]][g.occasion()[k]];
                 }
             }
             double[][] vi = Matrices.inverseSpd(v);

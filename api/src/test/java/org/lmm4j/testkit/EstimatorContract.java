@@ -130,6 +130,28 @@ public abstract class EstimatorContract {
         }
     }
 
+    /** Models with crossed terms (and crossed beside nested ones), fitted as one group of all rows. */
+    @Provide
+    public Arbitrary<GeneratedModel> crossedModels() {
+        return NestedFrames.crossedModels();
+    }
+
+    /** Crossed terms: the same minimum as every rival (skipped for an estimator whose spec has no random effects). */
+    @Property(tries = 30, seed = "20261203")
+    public void estimatorsReachTheSameMinimumWithCrossedTerms(@ForAll("crossedModels") GeneratedModel m) {
+        if (fitsRandomEffects()) {
+            estimatorsReachTheSameMinimum(m);
+        }
+    }
+
+    /** Crossed terms: no worse than random admissible points (skipped as above). */
+    @Property(tries = 30, seed = "20261203")
+    public void crossedFitIsNoWorseThanRandomAdmissiblePoints(@ForAll("crossedModels") GeneratedModel m) {
+        if (fitsRandomEffects()) {
+            fittedDevianceIsNoWorseThanRandomAdmissiblePoints(m);
+        }
+    }
+
     /**
      * Fits with the estimator under test and checks that it reached the minimum: status CONVERGED; or
      * NOT_CONVERGED (its own convergence test unmet, as happens near a boundary) at a point no worse than

@@ -116,6 +116,72 @@ public abstract class LikelihoodInvariants {
         remlCriterionIsProfiledPlusLogDet(m);
     }
 
+    /** Models with crossed terms, and crossed beside nested ones, as one group of all rows ({@link NestedFrames}). */
+    @Provide
+    public Arbitrary<GeneratedModel> crossedModels() {
+        return NestedFrames.crossedModels();
+    }
+
+    /**
+     * Crossed terms regrouped as one group of all rows keep the frame's own likelihood: Δ_p (and Δ_R) at the terms'
+     * Ω_k and σ² equals V built N × N from the terms (docs/DESIGN.md §8, issue 13): a × c with a random slope in a,
+     * and (1|a/b) + (1|c).
+     */
+    @Property(tries = 20)
+    public void crossedTermsKeepTheLikelihoodOfTheFrame(@ForAll long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        boolean nested = rnd.nextBoolean();
+        org.lmm4j.model.ModelFrame frame = NestedFrames.generateCrossed(rnd, 3 + rnd.nextInt(4), 2 + rnd.nextInt(3),
+                !nested, nested, "free");
+        org.lmm4j.model.NestedTerms nt = org.lmm4j.model.NestedTerms.of(frame);
+        assertTrue(nt.isOneGroup(), "a crossed frame is one group of all rows");
+        org.lmm4j.likelihood.TermBlocks tb = org.lmm4j.likelihood.TermBlocks.of(nt, Discovered::structure);
+        Random r = new Random(seed);
+        java.util.List<double[][]> omegas = new java.util.ArrayList<>();
+        double[][] omega = new double[nt.data().q()][nt.data().q()];
+        for (int k = 0; k < frame.terms().size(); k++) {
+            double[][] ok = ModelGenerators.randomPositiveDefinite(frame.terms().get(k).q(), r);
+            omegas.add(ok);
+            double[][] e = tb.embed(ok, k);
+            for (int a = 0; a < omega.length; a++) {
+                for (int c = 0; c < omega.length; c++) {
+                    omega[a][c] += e[a][c];
+                }
+            }
+        }
+        double sigma2 = 0.1 + r.nextDouble();
+        for (Method method : Method.values()) {
+            MixedModel model = new MixedModel(nt.data(), Discovered.structure("scalar"), tb, method);
+            double[] theta = ModelGenerators.join(model.residual().parameters(new double[][] {{sigma2}}),
+                    tb.parameters(omega));
+            double expected = NestedFrames.criterion(frame, omegas, sigma2, method == Method.REML);
+            assertClose(expected, likelihood(model).criterion(theta), EXACT, method + " criterion of the frame");
+        }
+    }
+
+    @Property(tries = 20)
+    public void profiledEqualsFullDevianceWithCrossedTerms(@ForAll("crossedModels") GeneratedModel m) {
+        profiledEqualsFullDevianceAtGlsBeta(m);
+    }
+
+    @Property(tries = 20)
+    public void gradientMatchesFiniteDifferencesWithCrossedTerms(@ForAll("crossedModels") GeneratedModel m) {
+        gradientMatchesFiniteDifferences(m);
+    }
+
+    @Property(tries = 20)
+    public void crossedTermsInvariantUnderPermutationOfRows(@ForAll("crossedModels") GeneratedModel m) {
+        invariantUnderPermutationOfGroups(m);
+        invariantUnderPermutationOfRowsWithinGroups(m);
+    }
+
+    @Property(tries = 20)
+    public void crossedTermsEquivariantUnderScalingAndShifts(@ForAll("crossedModels") GeneratedModel m) {
+        devianceShiftsBy2NLogCUnderScaling(m);
+        betaShiftsWhenYShiftsByXDelta(m);
+        remlCriterionIsProfiledPlusLogDet(m);
+    }
+
     /** θ at which a property is checked: the generating θ for even seeds, a random admissible θ for odd ones. */
     protected double[] thetaFor(GeneratedModel m) {
         if ((m.seed() & 1) == 0) {

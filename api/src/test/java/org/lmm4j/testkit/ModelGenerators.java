@@ -175,7 +175,8 @@ public final class ModelGenerators {
 
     /**
      * The data of the model with a response drawn at θ and β: for each group b_i = L_Ωz, e_i =
-     * L_{Σ[t_i,t_i]}z' with z, z' standard normal, and y_i = X_iβ + Z_ib_i + e_i.
+     * L_{Σ[t_i,t_i]}z' with z, z' standard normal (Σ[t_i,t_i] = σ²I for a scalar Σ, so that the occasions need not be
+     * distinct within a group: crossed terms' one group), and y_i = X_iβ + Z_ib_i + e_i.
      */
     public static ModelData simulate(MixedModel model, double[] theta, double[] beta, Random r) {
         ModelData d = model.data();
@@ -194,9 +195,10 @@ public final class ModelGenerators {
             int m = g.size();
             int[] o = g.occasion();
             double[][] sub = new double[m][m];
+            boolean scalar = model.residual().isScalar(); // σ²I, whatever the occasions (as GroupBlock reads it)
             for (int j = 0; j < m; j++) {
                 for (int k = 0; k < m; k++) {
-                    sub[j][k] = sigma[o[j]][o[k]];
+                    sub[j][k] = scalar ? (j == k ? sigma[0][0] : 0) : sigma[o[j]][o[k]];
                 }
             }
             double[][] l = Dense.cholesky(sub);

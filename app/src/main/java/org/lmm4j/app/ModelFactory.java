@@ -50,7 +50,7 @@ public final class ModelFactory {
         CovarianceStructure sigma = plugins.structure(residualName);
         CompiledModel compiled = ModelCompiler.compile(table, formula,
                 new CompileOptions(timeColumn, groupColumn, plugins.structures().keySet()));
-        if (compiled.multiTerm()) { // several random terms: regrouped when they nest in one factor (issue 13)
+        if (compiled.multiTerm()) { // several random terms: regrouped by an outer factor, or one group (issue 13)
             MixedModel nested = fromFrame(compiled.frame(), sigma, method, plugins);
             warnWithoutTime(timeColumn, sigma, nested.data());
             return nested;
@@ -78,13 +78,15 @@ public final class ModelFactory {
     /**
      * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
      * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
-     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms are refused
-     * by name.
+     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms as one
+     * group of all rows, with Σ = σ²I only.
      *
-     * @throws InputException for crossed terms, an unknown structure name, or too many random effects per group
+     * @throws InputException for a crossed model too large for the one group, a structured Σ beside crossed terms,
+     *                        or an unknown structure name
      */
     static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
         NestedTerms nested = NestedTerms.of(frame);
+        nested.requireResidualFits(sigma.name(), sigma.isScalar());
         TermBlocks omega = TermBlocks.of(nested, plugins::structure);
         StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
         return new MixedModel(nested.data(), sigma, omega, method == null ? Method.ML : method);

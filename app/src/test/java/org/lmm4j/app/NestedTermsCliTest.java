@@ -20,7 +20,9 @@ import org.lmm4j.testkit.HandFrames;
  * {@code lmm4j fit} with several random terms nested within one factor (issue 13, docs/DESIGN.md §3): the formula is
  * compiled to a frame, regrouped by its outer factor and fitted; the text shows lme4's VarCorr table and group counts,
  * the JSON keeps its fields and adds {@code terms} with each term's Ω̂ and BLUPs by level (lme4's {@code ranef}
- * for Pastes, from {@code src/test/resources/nested/reference.R}); crossed terms are one line and exit status 2.
+ * for Pastes, from {@code src/test/resources/nested/reference.R}); crossed terms (Penicillin, and casks in batches
+ * crossed with operators, from {@code src/test/resources/crossed/reference.R}) the same as one group of all rows, and a
+ * structured Σ beside them one line and exit status 2.
  */
 class NestedTermsCliTest {
 
@@ -98,18 +100,77 @@ class NestedTermsCliTest {
     }
 
     @Test
-    void crossedTermsAreOneLineAndExitStatusTwo(@TempDir Path tmp) throws IOException {
-        Path csv = tmp.resolve("crossed.csv");
-        StringBuilder s = new StringBuilder("y,subject,item\n");
-        for (int a = 0; a < 4; a++) {
-            for (int b = 0; b < 3; b++) {
-                s.append(a + 0.3 * b + (a * b % 3) * 0.1).append(",s").append(a).append(",i").append(b).append('\n');
-            }
+    void penicillinsCrossedTermsPrintLme4sVarCorrTableAndGroupCounts() throws IOException {
+        Cli.Run r = Cli.run("fit", "--data", crossed("penicillin.csv").toString(), "--formula",
+                "diameter ~ 1 + (1|plate) + (1|sample)");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(" Groups   Name        Variance Std.Dev. Corr\n"
+                + " plate    (Intercept) 0.71499  0.84557\n"
+                + " sample   (Intercept) 3.1352   1.7706\n"
+                + " Residual             0.30243  0.54993\n"
+                + "Number of obs: 144, groups: plate, 24; sample, 6\n"), r.out());
+        assertTrue(r.out().contains("Observations: 144, groups (all rows): 1,"), r.out());
+        assertTrue(r.out().contains("332.1883"), r.out());
+    }
+
+    @Test
+    void crossedJsonCarriesEachTermWithItsBlupsByLevel() throws IOException {
+        Cli.Run r = Cli.run("fit", "--data", crossed("mixed.csv").toString(), "--formula",
+                "y ~ 1 + (1|batch/cask) + (1|operator)", "--format", "json", "--method", "REML");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        Map<String, Double> ref = HandFrames.figures("/crossed/reference.properties");
+        assertEquals(ref.get("mixed.reml.m2ll"), j.get("minus2LogLik").asDouble(), 1e-6);
+        assertEquals(ref.get("mixed.reml.df.(Intercept)"),
+                j.get("fixedEffectTests").get("(Intercept)").get("df").asDouble(), 1e-4, "lmerTest's Satterthwaite df");
+        assertEquals(1, j.get("groups").asInt(), "one group of all rows");
+        assertEquals(6 + 18 + 5, j.get("omega").size(), "the one group's Ω: a slot per level of each term");
+        JsonNode all = j.get("randomEffects").get("all rows");
+        assertEquals(29, all.size());
+        assertEquals(ref.get("mixed.reml.ranef.operator.op3.(Intercept)"), all.get("(Intercept)|operator[op3]").asDouble(),
+                1e-5);
+        JsonNode terms = j.get("terms");
+        assertEquals(List.of("batch", "cask:batch", "operator"), List.of(terms.get(0).get("group").asText(),
+                terms.get(1).get("group").asText(), terms.get(2).get("group").asText()));
+        assertEquals(List.of(6, 18, 5), List.of(terms.get(0).get("levels").asInt(), terms.get(1).get("levels").asInt(),
+                terms.get(2).get("levels").asInt()));
+        for (int k = 0; k < 3; k++) {
+            String label = terms.get(k).get("group").asText();
+            assertEquals(ref.get("mixed.reml.omega." + label + ".(Intercept).(Intercept)"),
+                    terms.get(k).get("omega").get(0).get(0).asDouble(), 1e-5, label);
+            JsonNode levels = terms.get(k).get("randomEffects");
+            assertEquals(terms.get(k).get("levels").asInt(), levels.size(), label);
+            levels.fieldNames().forEachRemaining(level -> assertEquals(
+                    ref.get("mixed.reml.ranef." + label + "." + level + ".(Intercept)"),
+                    levels.get(level).get("(Intercept)").asDouble(), 1e-5, label + " " + level));
         }
-        Files.writeString(csv, s.toString());
-        Cli.Run r = Cli.run("fit", "--data", csv.toString(), "--formula", "y ~ 1 + (1|subject) + (1|item)");
+    }
+
+    @Test
+    void aStructuredSigmaBesideCrossedTermsIsOneLineAndExitStatusTwo() throws IOException {
+        Cli.Run r = Cli.run("fit", "--data", crossed("penicillin.csv").toString(), "--formula",
+                "diameter ~ 1 + (1|plate) + (1|sample)", "--residual", "ar1");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("crossed random terms (subject, item"), r.err());
+        assertTrue(r.err().contains("--residual ar1 beside the random terms plate, sample"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void crossedTermsBootstrapWithoutAnNByNFactor() throws IOException {
+        // the parametric bootstrap draws e = σz for a scalar Σ: no m × m factor of the one group of all rows
+        Cli.Run r = Cli.run("confint", "--data", crossed("penicillin.csv").toString(), "--formula",
+                "diameter ~ 1 + (1|plate) + (1|sample)", "--bootstrap", "20", "--seed", "7", "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(20, j.get("replicates").asInt());
+        assertEquals(0, j.get("failed").asInt());
+    }
+
+    private Path crossed(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream("/crossed/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
     }
 }

@@ -214,14 +214,18 @@ public final class ParametricBootstrap {
                         b[a] += omegaRoot[a][c] * u[c];
                     }
                 }
-                double[] l = new double[m * m];
+                // a scalar Σ, carried as [σ²], is σ²I: e = σz needs no m × m factor (crossed terms' one group of all
+                // rows); the numbers are those of the factor of σ²I
+                boolean scalar = sigma.length == 1;
+                double sd = Math.sqrt(sigma[0][0]);
+                double[] l = scalar ? null : new double[m * m];
                 int[] t = g.occasion();
-                for (int j = 0; j < m; j++) {
+                for (int j = 0; j < m && !scalar; j++) {
                     for (int k = 0; k < m; k++) {
                         l[j * m + k] = org.lmm4j.likelihood.GroupBlock.sigmaEntry(sigma, t, j, k);
                     }
                 }
-                if (!Cholesky.factor(l, m)) {
+                if (scalar ? !(sd > 0) : !Cholesky.factor(l, m)) {
                     throw new IllegalStateException("Σ̂ of group " + g.id() + " is not positive definite");
                 }
                 double[] e = new double[m];
@@ -237,8 +241,12 @@ public final class ParametricBootstrap {
                     for (int a = 0; a < q; a++) {
                         s += g.z()[j * q + a] * b[a];
                     }
-                    for (int k = 0; k <= j; k++) {
-                        s += l[j * m + k] * e[k];
+                    if (scalar) {
+                        s += sd * e[j];
+                    } else {
+                        for (int k = 0; k <= j; k++) {
+                            s += l[j * m + k] * e[k];
+                        }
                     }
                     y[j] = s;
                 }

@@ -9,14 +9,14 @@ import org.lmm4j.model.ModelData;
  * What a fit report says about the model besides the {@link org.lmm4j.api.FitResult} itself: the
  * formula as typed, where the data came from, the grouping factor, how many rows were dropped for
  * missing values, the notes (reference levels of factors, covariates to centre) and, for several random terms
- * nested within one factor, the terms (to report Ω and the BLUPs term by term).
+ * (nested within one factor, or crossed), the terms (to report Ω and the BLUPs term by term).
  *
  * @param formula      the model formula, or null when the model was built without one
  * @param data         the data source (file name, or the bundled data set), or null
  * @param grouping     the grouping factor's name, or null
  * @param droppedRows  rows dropped because a value the model uses was missing
  * @param notes        sentences from the model compiler
- * @param terms        Ω of several nested terms with their layout ({@link TermBlocks#layout()} not null), or null
+ * @param terms        Ω of several terms with their layout ({@link TermBlocks#layout()} not null), or null
  */
 public record FitContext(String formula, String data, String grouping, int droppedRows, List<String> notes,
                          TermBlocks terms) {
@@ -41,7 +41,7 @@ public record FitContext(String formula, String data, String grouping, int dropp
         return new FitContext(formula, data, model.grouping(), model.droppedRows(), notes);
     }
 
-    /** As {@link #of(String, String, ModelData)}, with the model's nested terms when it has several. */
+    /** As {@link #of(String, String, ModelData)}, with the model's terms when it has several. */
     public static FitContext of(String formula, String data, MixedModel model) {
         FitContext c = of(formula, data, model.data());
         return model.randomEffects() instanceof TermBlocks tb

@@ -9,7 +9,8 @@ import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.model.NestedTerms;
 
 /**
- * The random terms of a fit with several terms nested within one factor, one by one (docs/DESIGN.md §3, issue 13):
+ * The random terms of a fit with several terms, nested within one factor or crossed (one group of all rows), one by
+ * one (docs/DESIGN.md §3, issue 13):
  * what lme4's {@code VarCorr} and {@code ranef} show, read off the per-group fit through the regrouping
  * ({@link NestedTerms}): Ω̂_k from the first slot of term k, the BLUPs of each real level (padded slots are not levels).
  *
