@@ -25,6 +25,9 @@ public final class StartValues {
      * each group's m_i² products once.
      */
     public static double[] moments(MixedModel model) {
+        if (model.crossed() != null) {
+            return crossed(model);
+        }
         ModelData data = model.data();
         int p = data.p();
         int q = data.q();
@@ -107,6 +110,62 @@ public final class StartValues {
             double meanSq = zz[a] / Math.max(n, 1);
             omega[a][a] = meanSq > 0 ? 0.5 * variance / meanSq : 1;
         }
+        double[] omegaTheta = model.randomEffects().start(omega);
+        double[] theta = new double[sigmaTheta.length + omegaTheta.length];
+        System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
+        System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
+        return theta;
+    }
+
+    /**
+     * The start of a model with crossed terms ({@link org.lmm4j.model.CrossedTerms}): from the OLS residuals r (variance
+     * s²), each term's variances by the one-way analysis of variance of its own levels, the other terms taken as noise,
+     * column a of term k: ω = (Σ_l S_l²/W_l − L_k s²)/Σ_l W_l with S_l = Σ_{j∈l} z_ja r_j, W_l = Σ_{j∈l} z_ja², floored at
+     * s²/100; σ² = s² − Σ_k ω̄_k (the design-weighted ω), floored at s²/10.
+     */
+    static double[] crossed(MixedModel model) {
+        ModelData data = model.data();
+        org.lmm4j.model.ModelFrame frame = model.crossed().frame();
+        double[] r = data.groups().get(0).residual(ols(data));
+        int n = r.length;
+        double s2 = 0;
+        for (double v : r) {
+            s2 += v * v;
+        }
+        s2 = Math.max(s2 / Math.max(1, n - data.p()), 1e-12);
+        int q = data.q();
+        double[][] omega = new double[q][q];
+        double explained = 0;
+        for (int k = 0; k < frame.terms().size(); k++) {
+            org.lmm4j.model.RandomEffectsTerm t = frame.terms().get(k);
+            int o = model.crossed().columnOffset(k);
+            for (int a = 0; a < t.q(); a++) {
+                double[] sum = new double[t.levelCount()];
+                double[] weight = new double[t.levelCount()];
+                double zz = 0;
+                for (int j = 0; j < n; j++) {
+                    double z = t.z()[j * t.q() + a];
+                    sum[t.levelOfRow()[j]] += z * r[j];
+                    weight[t.levelOfRow()[j]] += z * z;
+                    zz += z * z;
+                }
+                double between = 0;
+                double w = 0;
+                for (int l = 0; l < sum.length; l++) {
+                    if (weight[l] > 0) {
+                        between += sum[l] * sum[l] / weight[l];
+                        w += weight[l];
+                    }
+                }
+                double mean = zz / n;
+                double omegaA = w > 0 ? (between - sum.length * s2) / w : 0;
+                omegaA = Math.max(omegaA, s2 / 100 / Math.max(mean, 1e-300));
+                omega[o + a][o + a] = omegaA;
+                explained += omegaA * mean;
+            }
+        }
+        double sigma2 = Math.max(s2 - explained, s2 / 10);
+        double[] sigmaTheta = model.residual().start(new double[][] {{sigma2}});
         double[] omegaTheta = model.randomEffects().start(omega);
         double[] theta = new double[sigmaTheta.length + omegaTheta.length];
         System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);

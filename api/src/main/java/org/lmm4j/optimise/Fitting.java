@@ -51,6 +51,11 @@ public final class Fitting {
 
     private static FitResult fitAsGiven(Estimator estimator, MixedModel model, FitOptions options) {
         long started = System.nanoTime();
+        if (model.crossed() != null && !estimator.fitsCrossedTerms()) {
+            throw new org.lmm4j.api.InputException("the " + estimator.name() + " estimator does not yet fit crossed "
+                    + "random terms this large (" + model.crossed().levelCounts() + " levels, more than "
+                    + org.lmm4j.model.CrossedTerms.BLOCKED_FROM + " random effects); use --estimator newton");
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: settings {}", estimator.name(), options.asMap());
         }

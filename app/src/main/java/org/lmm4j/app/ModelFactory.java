@@ -9,9 +9,11 @@ import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.CompiledModel;
 import org.lmm4j.formula.ModelCompiler;
 import org.lmm4j.likelihood.TermBlocks;
+import org.lmm4j.model.CrossedTerms;
 import org.lmm4j.model.ModelData;
 import org.lmm4j.model.ModelFrame;
 import org.lmm4j.model.NestedTerms;
+import org.lmm4j.model.RandomEffectsTerm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,12 +80,24 @@ public final class ModelFactory {
     /**
      * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
      * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
-     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms are refused
-     * by name.
+     * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; large crossed terms
+     * ({@link CrossedTerms#usesBlockedPath}) become a model of the blocked path (Σ = σ²I, Ω = blockdiag(Ω_1, …, Ω_K)),
+     * smaller crossed ones are refused by name.
      *
      * @throws InputException for crossed terms, an unknown structure name, or too many random effects per group
      */
     static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
+        if (NestedTerms.outerTerm(frame) < 0) { // crossed: the blocked path when large (CrossedTerms), else refused
+            CrossedTerms crossed = CrossedTerms.of(frame);
+            java.util.List<TermBlocks.Block> blocks = new java.util.ArrayList<>();
+            for (int k = 0; k < frame.terms().size(); k++) {
+                RandomEffectsTerm t = frame.terms().get(k);
+                blocks.add(new TermBlocks.Block(crossed.labels().get(k), plugins.structure(t.structure()), t.q(), 1));
+            }
+            LOG.debug("crossed random terms {}: the blocked penalised least squares path", crossed.levelCounts());
+            return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks), method == null ? Method.ML : method,
+                    crossed);
+        }
         NestedTerms nested = NestedTerms.of(frame);
         TermBlocks omega = TermBlocks.of(nested, plugins::structure);
         StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
