@@ -40,8 +40,10 @@ import org.lmm4j.model.RandomEffectsTerm;
  * positive semi-definite on this path (an indefinite Ω_k is inadmissible, +∞).
  *
  * <p><b>Hessian</b>: forward differences of the analytic θ-gradient, each coordinate stepped by
- * {@value #HESSIAN_STEP} of its scale (back when the forward point is inadmissible), symmetrised; the K gradients are
- * evaluated in parallel (each single-threaded, so the result does not depend on the thread count).
+ * {@value #HESSIAN_STEP} of its scale (back when the forward point is inadmissible), symmetrised; the gradients are
+ * evaluated in parallel (each single-threaded, so the result does not depend on the thread count). When every
+ * structure is linear, σ²'s column is not differenced but follows from the scale identity Hθ = −g − ∇ρ
+ * ({@link #hessian}): K − 1 gradients per Hessian.
  */
 final class CrossedDeviance {
 
@@ -171,24 +173,13 @@ final class CrossedDeviance {
         return new Profile(true, ev.beta().clone(), cov, logDetV, ev.prss() / s2, ev.logDetRx() - p * Math.log(s2));
     }
 
-    /** The criterion at c from the value-only factorisation (+∞ when inadmissible). */
-    private double criterion(CovarianceMatrices c, boolean parallel) {
-        double[][] lam = lambdas(c);
-        if (lam == null) {
-            return Double.POSITIVE_INFINITY;
-        }
-        BlockedPenalisedLeastSquares.Evaluation ev = pls.evaluate(lam, reml, BlockedPenalisedLeastSquares.VALUE,
-                parallel);
-        if (ev == null) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double s2 = c.sigma()[0][0];
-        double v = n * Math.log(s2) + ev.logDetM() + ev.prss() / s2;
-        return reml ? v + ev.logDetRx() - p * Math.log(s2) : v;
-    }
-
-    /** The profile and the matrix gradients (G_Σ 1 × 1, G_Ω q × q block-diagonal by term) at c; null if inadmissible. */
-    record Result(Profile profile, double[][] sigmaGradient, double[][] omegaGradient) {
+    /**
+     * The profile and the matrix gradients (G_Σ 1 × 1, G_Ω q × q block-diagonal by term) at c, of the criterion and of
+     * its part ρ = r'V⁻¹r alone (T_k^ρ = −Σ_l û_lû_l'/σ⁴, σ²G_Σ^ρ + Σ_k σ² tr T_k^ρ = −ρ), which the Hessian's
+     * scale identity needs.
+     */
+    record Result(Profile profile, double[][] sigmaGradient, double[][] omegaGradient, double[][] rhoSigmaGradient,
+                  double[][] rhoOmegaGradient) {
     }
 
     Result gradient(CovarianceMatrices c, boolean parallel) {
@@ -203,7 +194,9 @@ final class CrossedDeviance {
         }
         double s2 = c.sigma()[0][0];
         double[][] omegaGradient = new double[q][q];
+        double[][] rhoOmega = new double[q][q];
         double traces = 0;
+        double rhoTraces = 0;
         for (int k = 0; k < frameIndex.length; k++) {
             int f = frameIndex[k];
             RandomEffectsTerm t = frameTerms.get(f);
@@ -212,6 +205,7 @@ final class CrossedDeviance {
             double[] u = ev.u()[k];
             double[] inv = ev.inverseBlocks()[k];
             double[] tk = new double[d * d];
+            double[] tRho = new double[d * d];
             for (int a = 0; a < d; a++) {
                 for (int b = 0; b < d; b++) {
                     double uu = 0;
@@ -219,23 +213,30 @@ final class CrossedDeviance {
                         uu += u[l * d + a] * u[l * d + b];
                     }
                     tk[a * d + b] = ((a == b ? levels : 0) - inv[a * d + b] - uu / s2) / s2;
+                    tRho[a * d + b] = -uu / (s2 * s2);
                 }
             }
             for (int a = 0; a < d; a++) {
                 traces += tk[a * d + a];
+                rhoTraces += tRho[a * d + a];
             }
-            double[][] g = regular(relative(c, f)) ? unwhiten(lam[k], tk, d) : boundaryGradient(c, f);
+            double[][][] g = regular(relative(c, f))
+                    ? new double[][][] {unwhiten(lam[k], tk, d), unwhiten(lam[k], tRho, d)} : boundaryGradient(c, f);
             if (g == null) {
                 return null;
             }
             int o = crossed.columnOffset(f);
             for (int a = 0; a < d; a++) {
-                System.arraycopy(g[a], 0, omegaGradient[o + a], o, d);
+                System.arraycopy(g[0][a], 0, omegaGradient[o + a], o, d);
+                System.arraycopy(g[1][a], 0, rhoOmega[o + a], o, d);
             }
         }
         double dfTerm = reml ? n - p : n;
-        double gSigma = (dfTerm - ev.prss() / s2 - s2 * traces) / s2;
-        return new Result(profile(ev, s2), new double[][] {{gSigma}}, omegaGradient);
+        double rho = ev.prss() / s2;
+        double gSigma = (dfTerm - rho - s2 * traces) / s2;
+        double rhoSigma = (-rho - s2 * rhoTraces) / s2;
+        return new Result(profile(ev, s2), new double[][] {{gSigma}}, omegaGradient, new double[][] {{rhoSigma}},
+                rhoOmega);
     }
 
     /** True when every eigenvalue of R exceeds {@value #REGULAR}. */
@@ -284,13 +285,13 @@ final class CrossedDeviance {
      * G_Ω of frame term f at a singular Ω_f: one-sided derivatives along Ω_f + h vv' (see the class comment); null
      * when a point is inadmissible.
      */
-    private double[][] boundaryGradient(CovarianceMatrices c, int f) {
+    private double[][][] boundaryGradient(CovarianceMatrices c, int f) {
         int d = frameTerms.get(f).q();
         int o = crossed.columnOffset(f);
         double h = BOUNDARY_STEP * c.sigma()[0][0];
-        double f0 = criterion(c, true);
-        double[][] g = new double[d][d];
-        double[][] pair = new double[d][d];
+        double[] f0 = criterionAndRho(c);
+        double[][][] out = new double[2][d][d];
+        double[][][] pair = new double[2][d][d];
         for (int a = 0; a < d; a++) {
             for (int b = 0; b <= a; b++) {
                 double[] v = new double[d];
@@ -298,26 +299,46 @@ final class CrossedDeviance {
                 if (b != a) {
                     v[b] = 1;
                 }
-                double f1 = criterion(moved(c, o, v, h), true);
-                double f2 = criterion(moved(c, o, v, 2 * h), true);
-                if (!Double.isFinite(f1) || !Double.isFinite(f2)) {
+                double[] f1 = criterionAndRho(moved(c, o, v, h));
+                double[] f2 = criterionAndRho(moved(c, o, v, 2 * h));
+                if (f1 == null || f2 == null || f0 == null) {
                     return null;
                 }
-                pair[a][b] = (-3 * f0 + 4 * f1 - f2) / (2 * h);
+                for (int w = 0; w < 2; w++) {
+                    pair[w][a][b] = (-3 * f0[w] + 4 * f1[w] - f2[w]) / (2 * h);
+                }
             }
         }
-        for (int a = 0; a < d; a++) {
-            g[a][a] = pair[a][a];
-        }
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b < a; b++) {
-                // v'Gv for v = e_a + e_b is G_aa + G_bb + 2G_ab
-                double gab = (pair[a][b] - pair[a][a] - pair[b][b]) / 2;
-                g[a][b] = gab;
-                g[b][a] = gab;
+        for (int w = 0; w < 2; w++) {
+            double[][] g = out[w];
+            for (int a = 0; a < d; a++) {
+                g[a][a] = pair[w][a][a];
+            }
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < a; b++) {
+                    // v'Gv for v = e_a + e_b is G_aa + G_bb + 2G_ab
+                    double gab = (pair[w][a][b] - pair[w][a][a] - pair[w][b][b]) / 2;
+                    g[a][b] = gab;
+                    g[b][a] = gab;
+                }
             }
         }
-        return g;
+        return out;
+    }
+
+    /** The criterion and ρ = r'V⁻¹r at c, or null when inadmissible. */
+    private double[] criterionAndRho(CovarianceMatrices c) {
+        double[][] lam = lambdas(c);
+        if (lam == null) {
+            return null;
+        }
+        BlockedPenalisedLeastSquares.Evaluation ev = pls.evaluate(lam, reml, BlockedPenalisedLeastSquares.VALUE, true);
+        if (ev == null) {
+            return null;
+        }
+        double s2 = c.sigma()[0][0];
+        double v = n * Math.log(s2) + ev.logDetM() + ev.prss() / s2;
+        return new double[] {reml ? v + ev.logDetRx() - p * Math.log(s2) : v, ev.prss() / s2};
     }
 
     private static CovarianceMatrices moved(CovarianceMatrices c, int o, double[] v, double h) {
@@ -336,8 +357,14 @@ final class CrossedDeviance {
     /**
      * The Hessian of the criterion in θ by forward differences of the analytic gradient {@code gradient} (see the class
      * comment), from the gradient {@code g0} at θ; null when no admissible step is found in some coordinate.
+     *
+     * @param scaleColumn when ≥ 0, the coordinate whose column is not differenced but follows from the scale identity
+     *                    Hθ = −g − ∇ρ (structures linear in θ, so that the criterion changes with θ → cθ by
+     *                    (N [− p]) log c + (1/c − 1)ρ): H e_s = (−g − ∇ρ − Σ_{j≠s} θ_j H e_j)/θ_s; −1 for none
+     * @param rho0        ∇ρ at θ (used with {@code scaleColumn})
      */
-    static double[][] hessian(double[] theta, double[] g0, java.util.function.Function<double[], double[]> gradient) {
+    static double[][] hessian(double[] theta, double[] g0, double[] rho0, int scaleColumn,
+                              java.util.function.Function<double[], double[]> gradient) {
         int k = theta.length;
         double scale = 0;
         for (double t : theta) {
@@ -346,7 +373,7 @@ final class CrossedDeviance {
         double floor = 1e-3 * Math.max(scale, 1e-300);
         double[][] columns = new double[k][];
         double[] steps = new double[k];
-        IntStream.range(0, k).parallel().forEach(j -> {
+        IntStream.range(0, k).filter(j -> j != scaleColumn).parallel().forEach(j -> {
             double h = HESSIAN_STEP * Math.max(Math.abs(theta[j]), floor);
             for (double sign : new double[] {1, -1}) {
                 double[] x = theta.clone();
@@ -361,11 +388,25 @@ final class CrossedDeviance {
         });
         double[][] hess = new double[k][k];
         for (int j = 0; j < k; j++) {
+            if (j == scaleColumn) {
+                continue;
+            }
             if (columns[j] == null) {
                 return null;
             }
             for (int i = 0; i < k; i++) {
                 hess[i][j] = (columns[j][i] - g0[i]) / steps[j];
+            }
+        }
+        if (scaleColumn >= 0) {
+            for (int i = 0; i < k; i++) {
+                double v = -g0[i] - rho0[i];
+                for (int j = 0; j < k; j++) {
+                    if (j != scaleColumn) {
+                        v -= theta[j] * hess[i][j];
+                    }
+                }
+                hess[i][scaleColumn] = v / theta[scaleColumn];
             }
         }
         for (int i = 0; i < k; i++) {

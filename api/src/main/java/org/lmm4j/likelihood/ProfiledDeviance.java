@@ -50,6 +50,9 @@ public final class ProfiledDeviance {
     private final boolean sufficientStatistics;
     /** The crossed-terms path, or null for a model of groups. */
     private final CrossedDeviance crossed;
+    /** The θ of the last crossed-path gradient, and ∇ρ there (for the Hessian's scale identity). */
+    private double[] rhoAt;
+    private double[] rhoGradient;
 
     public ProfiledDeviance(MixedModel model) {
         this(model, true);
@@ -165,6 +168,12 @@ public final class ProfiledDeviance {
 
     /** The gradient on the crossed path; null when inadmissible. */
     private Gradient crossedGradient(double[] theta, boolean parallel) {
+        Gradient[] both = crossedGradients(theta, parallel);
+        return both == null ? null : both[0];
+    }
+
+    /** The gradients of the criterion and of ρ = r'V⁻¹r alone on the crossed path; null when inadmissible. */
+    private Gradient[] crossedGradients(double[] theta, boolean parallel) {
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return null;
         }
@@ -173,16 +182,21 @@ public final class ProfiledDeviance {
         if (r == null) {
             return null;
         }
-        double[] grad = new double[theta.length];
         double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
+        double[][][] dOmega = model.randomEffects().derivatives(omegaTheta(theta), q);
+        double[] grad = new double[theta.length];
+        double[] rho = new double[theta.length];
         for (int k = 0; k < nSigma; k++) {
             grad[k] = Matrices.frobenius(r.sigmaGradient(), dSigma[k]);
+            rho[k] = Matrices.frobenius(r.rhoSigmaGradient(), dSigma[k]);
         }
-        double[][][] dOmega = model.randomEffects().derivatives(omegaTheta(theta), q);
         for (int k = 0; k < dOmega.length; k++) {
             grad[nSigma + k] = Matrices.frobenius(r.omegaGradient(), dOmega[k]);
+            rho[nSigma + k] = Matrices.frobenius(r.rhoOmegaGradient(), dOmega[k]);
         }
-        return new Gradient(r.profile(), criterion(r.profile()), grad, r.sigmaGradient(), r.omegaGradient());
+        Profile pr = r.profile();
+        return new Gradient[] {new Gradient(pr, criterion(pr), grad, r.sigmaGradient(), r.omegaGradient()),
+                new Gradient(pr, pr.weightedRss(), rho, r.rhoSigmaGradient(), r.rhoOmegaGradient())};
     }
 
     /** The profile in working coordinates (β̃, (Σ X̃_i'V_i⁻¹X̃_i)⁻¹, log det Ã). */
@@ -250,7 +264,15 @@ public final class ProfiledDeviance {
     /** The criterion and its gradient with respect to θ at θ (null when θ is inadmissible). */
     public Gradient gradient(double[] theta) {
         if (crossed != null) {
-            return crossedGradient(theta, true);
+            Gradient[] both = crossedGradients(theta, true);
+            if (both == null) {
+                return null;
+            }
+            synchronized (this) {
+                rhoAt = theta.clone();
+                rhoGradient = both[1].theta();
+            }
+            return both[0];
         }
         Profile working = workingProfile(theta);
         if (!working.admissible()) {
@@ -345,7 +367,24 @@ public final class ProfiledDeviance {
      */
     public CriterionHessian hessian(double[] theta, Gradient gradient) {
         if (crossed != null) {
-            double[][] h = CrossedDeviance.hessian(theta, gradient.theta(), x -> {
+            // σ²'s column by the scale identity when every structure is linear (homogeneous in θ) and σ² > 0; ∇ρ from
+            // the gradient just computed at θ when it was (the Newton loop's order), else computed here
+            boolean scale = nSigma == 1 && theta[0] > 0 && model.residual().isLinear()
+                    && model.randomEffects().isLinear();
+            double[] rho = null;
+            if (scale) {
+                synchronized (this) {
+                    rho = java.util.Arrays.equals(theta, rhoAt) ? rhoGradient : null;
+                }
+                if (rho == null) {
+                    Gradient[] at = crossedGradients(theta, true);
+                    if (at == null) {
+                        return null;
+                    }
+                    rho = at[1].theta();
+                }
+            }
+            double[][] h = CrossedDeviance.hessian(theta, gradient.theta(), rho, scale ? 0 : -1, x -> {
                 Gradient g = crossedGradient(x, false);
                 return g == null ? null : g.theta();
             });
