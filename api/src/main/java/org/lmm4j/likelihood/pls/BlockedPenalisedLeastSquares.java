@@ -346,7 +346,7 @@ public final class BlockedPenalisedLeastSquares {
             forwardSmall(dl, o, q1, w[l], bCols[l].length);
         }
         // S = C − Σ_l W_l'W_l (lower triangle), then the dense factor
-        double[] s = denseC(lambda, scale);
+        double[][] s = denseC(lambda, scale);
         for (int l = 0; l < levels1; l++) {
             int[] cols = bCols[l];
             int nnz = cols.length;
@@ -358,24 +358,24 @@ public final class BlockedPenalisedLeastSquares {
                     if (wi == 0) {
                         continue;
                     }
-                    int row = cols[i] * m;
+                    double[] row = s[cols[i]];
                     for (int j = 0; j <= i; j++) {
-                        s[row + cols[j]] -= wi * wl[ra + j];
+                        row[cols[j]] -= wi * wl[ra + j];
                     }
                 }
             }
         }
-        if (!BlockedCholesky.factor(s, m, parallel)) {
+        if (!BlockedCholesky.factor(s, parallel)) {
             return null;
         }
         for (int i = 0; i < q2; i++) {
-            logDetM += 2 * Math.log(s[i * m + i]);
+            logDetM += 2 * Math.log(s[i][i]);
         }
         double logDetRx = 0;
         for (int i = q2; i < q2 + p; i++) {
-            logDetRx += 2 * Math.log(s[i * m + i]);
+            logDetRx += 2 * Math.log(s[i][i]);
         }
-        double r = s[(m - 1) * m + m - 1];
+        double r = s[m - 1][m - 1];
         double prss = r * r;
         if (level == VALUE) {
             return new Evaluation(logDetM, logDetRx, prss, n, p, null, null, null, null);
@@ -383,20 +383,20 @@ public final class BlockedPenalisedLeastSquares {
         return withMoments(dl, w, s, logDetM, logDetRx, prss, reml, level == INVERSE, parallel);
     }
 
-    private Evaluation withMoments(double[] dl, double[][] w, double[] s, double logDetM, double logDetRx, double prss,
+    private Evaluation withMoments(double[] dl, double[][] w, double[][] s, double logDetM, double logDetRx, double prss,
                                    boolean reml, boolean inverse, boolean parallel) {
         int lead = m - 1;
         // (û_2, β̂): back-substitution L_22,lead' x = (last row of L_22)
         double[] x = new double[lead];
         for (int i = 0; i < lead; i++) {
-            x[i] = s[(m - 1) * m + i];
+            x[i] = s[m - 1][i];
         }
         for (int i = lead - 1; i >= 0; i--) {
             double v = x[i];
             for (int k = i + 1; k < lead; k++) {
-                v -= s[k * m + i] * x[k];
+                v -= s[k][i] * x[k];
             }
-            x[i] = v / s[i * m + i];
+            x[i] = v / s[i][i];
         }
         double[] beta = Arrays.copyOfRange(x, q2, q2 + p);
         // û_1 per level: L_l' û_l = (W_l's y column) − W_l,lead x
@@ -425,7 +425,7 @@ public final class BlockedPenalisedLeastSquares {
         double[] rx = new double[p * p];
         for (int a = 0; a < p; a++) {
             for (int b = 0; b <= a; b++) {
-                rx[a * p + b] = s[(q2 + a) * m + q2 + b];
+                rx[a * p + b] = s[q2 + a][q2 + b];
             }
         }
         double[] cov = org.lmm4j.linalg.Cholesky.inverse(rx, p);
@@ -434,7 +434,7 @@ public final class BlockedPenalisedLeastSquares {
         }
         // inverse blocks from X' = (L_22,d⁻¹)'
         int d = reml ? q2 + p : q2;
-        double[] xt = BlockedCholesky.inverseTransposed(s, m, d, parallel);
+        double[][] xt = BlockedCholesky.inverseTransposed(s, d, parallel);
         double[][] blocks = new double[terms.size()][];
         for (int k = 1; k < terms.size(); k++) {
             int qk = terms.get(k).q();
@@ -444,11 +444,11 @@ public final class BlockedPenalisedLeastSquares {
                 for (int a = 0; a < qk; a++) {
                     for (int b = 0; b <= a; b++) {
                         // (S_d⁻¹)_{ca,cb} = Σ_i X[i][ca] X[i][cb] = row ca of X' · row cb of X' (from the larger index)
-                        int ra = (c0col + a) * d;
-                        int rb = (c0col + b) * d;
+                        double[] ra = xt[c0col + a];
+                        double[] rb = xt[c0col + b];
                         double v = 0;
                         for (int i = c0col + a; i < d; i++) {
-                            v += xt[ra + i] * xt[rb + i];
+                            v += ra[i] * rb[i];
                         }
                         sum[a * qk + b] += v;
                     }
@@ -473,25 +473,28 @@ public final class BlockedPenalisedLeastSquares {
     }
 
     /** D_l⁻¹ + Y_l'Y_l for level l of term 1 (q_1 × q_1). */
-    private double[] firstTermBlock(int l, double[] dl, double[] wl, double[] xt, int d) {
+    private double[] firstTermBlock(int l, double[] dl, double[] wl, double[][] xt, int d) {
         int[] cols = bCols[l];
         int nnz = cols.length;
         int o = l * q1 * q1;
-        double[] z = new double[q1 * d];
+        double[][] z = new double[q1][d];
         for (int a = 0; a < q1; a++) {
-            int za = a * d;
-            for (int i = 0; i < nnz; i++) {
-                int c = cols[i];
-                if (c >= d) {
-                    break;
-                }
+            double[] za = z[a];
+            int i = 0;
+            // four columns of X at a time (one stored array: vectorised)
+            int last = 0;
+            while (last < nnz && cols[last] < d) {
+                last++;
+            }
+            for (; i + 4 <= last; i += 4) {
+                axpy4(za, xt[cols[i]], xt[cols[i + 1]], xt[cols[i + 2]], xt[cols[i + 3]], wl[a * nnz + i],
+                        wl[a * nnz + i + 1], wl[a * nnz + i + 2], wl[a * nnz + i + 3], cols[i], d);
+            }
+            for (; i < last; i++) {
                 double wi = wl[a * nnz + i];
-                if (wi == 0) {
-                    continue;
-                }
-                int rc = c * d;
-                for (int t = c; t < d; t++) {
-                    z[za + t] += wi * xt[rc + t];
+                double[] xc = xt[cols[i]];
+                for (int t = cols[i]; t < d; t++) {
+                    za[t] += wi * xc[t];
                 }
             }
         }
@@ -501,7 +504,7 @@ public final class BlockedPenalisedLeastSquares {
             for (int b = 0; b <= a; b++) {
                 double v = 0;
                 for (int t = 0; t < d; t++) {
-                    v += z[a * d + t] * z[b * d + t];
+                    v += z[a][t] * z[b][t];
                 }
                 g[a * q1 + b] = v;
                 g[b * q1 + a] = v;
@@ -630,9 +633,9 @@ public final class BlockedPenalisedLeastSquares {
         return out;
     }
 
-    /** C = Λ_2'C0Λ_2 + blockdiag(I, 0, 0), lower triangle, row-major m × m. */
-    private double[] denseC(double[][] lambda, double[] scale) {
-        double[] c = new double[m * m];
+    /** C = Λ_2'C0Λ_2 + blockdiag(I, 0, 0), by rows (m × m; the lower triangle, the whole matrix for vector terms). */
+    private double[][] denseC(double[][] lambda, double[] scale) {
+        double[][] c = new double[m][m];
         boolean allScalar = true;
         for (int k = 1; k < terms.size(); k++) {
             allScalar &= terms.get(k).q() == 1;
@@ -640,15 +643,16 @@ public final class BlockedPenalisedLeastSquares {
         for (int i = 0; i < m; i++) {
             int ri = i * m;
             double si = scale[i];
+            double[] row = c[i];
             for (int j = 0; j <= i; j++) {
-                c[ri + j] = c0[ri + j] * si * scale[j];
+                row[j] = c0[ri + j] * si * scale[j];
             }
         }
         if (!allScalar) {
             // full symmetric copy, then Λ on both sides within the vector terms' blocks
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < i; j++) {
-                    c[j * m + i] = c[i * m + j];
+                    c[j][i] = c[i][j];
                 }
             }
             double[] tmp = new double[16];
@@ -668,15 +672,15 @@ public final class BlockedPenalisedLeastSquares {
                             for (int cc = 0; cc < qk; cc++) {
                                 double s = 0;
                                 for (int t = 0; t < qk; t++) {
-                                    s += (side == 0 ? c[other * m + b0c + t] : c[(b0c + t) * m + other]) * lk[t * qk + cc];
+                                    s += (side == 0 ? c[other][b0c + t] : c[b0c + t][other]) * lk[t * qk + cc];
                                 }
                                 tmp[cc] = s;
                             }
                             for (int cc = 0; cc < qk; cc++) {
                                 if (side == 0) {
-                                    c[other * m + b0c + cc] = tmp[cc];
+                                    c[other][b0c + cc] = tmp[cc];
                                 } else {
-                                    c[(b0c + cc) * m + other] = tmp[cc];
+                                    c[b0c + cc][other] = tmp[cc];
                                 }
                             }
                         }
@@ -685,9 +689,17 @@ public final class BlockedPenalisedLeastSquares {
             }
         }
         for (int i = 0; i < q2; i++) {
-            c[i * m + i] += 1;
+            c[i][i] += 1;
         }
         return c;
+    }
+
+    /** y[k] += c0 x0[k] + c1 x1[k] + c2 x2[k] + c3 x3[k] for k in [from, to) (one stored array: vectorised). */
+    private static void axpy4(double[] y, double[] x0, double[] x1, double[] x2, double[] x3, double c0, double c1,
+                              double c2, double c3, int from, int to) {
+        for (int k = from; k < to; k++) {
+            y[k] = y[k] + c0 * x0[k] + c1 * x1[k] + c2 * x2[k] + c3 * x3[k];
+        }
     }
 
     private static boolean smallCholesky(double[] a, int o, int q) {
