@@ -145,70 +145,71 @@ public final class BlockedCholesky {
         }
     }
 
+    /** Columns of the inverse solved together, so that each column of L is read once per group. */
+    private static final int GROUP = 16;
+
     /**
      * The inverse X = L_d⁻¹ of the leading d × d block of a factor L (rows {@code l[i]}), returned transposed, one
-     * array per column of X: {@code xt[c][i]} = X[i][c], zero for i &lt; c. Row i of X is
-     * (e_i − Σ_{t&lt;i} L[i][t] X[t])/L[i][i], by the four-row axpy over the columns; columns are independent, so they
-     * are split among the workers.
+     * array per column of X: {@code xt[c][i]} = X[i][c], zero for i &lt; c. Each column is a forward substitution by
+     * columns of L (x_t /= L_tt, then x[t+1..d) −= x_t L[t+1..d][t]: a one-store axpy over a row of L'), {@value #GROUP}
+     * columns at a time so that each column of L is read once per group; the groups are independent and are split
+     * among the workers.
      */
     public static double[][] inverseTransposed(double[][] l, int d, boolean parallel) {
-        double[][] x = new double[d][d];
-        int chunks = parallel && d >= PARALLEL_FROM ? ForkJoinPool.commonPool().getParallelism() + 1 : 1;
-        if (chunks == 1) {
-            inverseColumns(l, d, x, 0, d);
-        } else {
-            // column c's rows run from c to d: equal work splits at c = d(1 − sqrt(1 − j/chunks)) (quadratic in c)
-            int[] cut = new int[chunks + 1];
-            cut[chunks] = d;
-            for (int j = 1; j < chunks; j++) {
-                cut[j] = (int) Math.round(d * (1 - Math.sqrt(1 - (double) j / chunks)));
+        double[][] lt = new double[d][];
+        IntStream rowsOfLt = IntStream.range(0, d);
+        (parallel ? rowsOfLt.parallel() : rowsOfLt).forEach(t -> {
+            double[] r = new double[d];
+            for (int i = t; i < d; i++) {
+                r[i] = l[i][t];
             }
-            IntStream.range(0, chunks).parallel().forEach(j -> inverseColumns(l, d, x, cut[j], cut[j + 1]));
-        }
+            lt[t] = r;
+        });
         double[][] xt = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            double[] xi = x[i];
-            for (int c = 0; c <= i; c++) {
-                xt[c][i] = xi[c];
-            }
-        }
+        int groups = (d + GROUP - 1) / GROUP;
+        IntStream g = IntStream.range(0, groups);
+        (parallel && d >= PARALLEL_FROM ? g.parallel() : g).forEach(j -> inverseGroup(lt, d, xt, j * GROUP,
+                Math.min(d, (j + 1) * GROUP)));
         return xt;
     }
 
-    /** Columns [c0, c1) of X = L_d⁻¹, by rows into x. */
-    private static void inverseColumns(double[][] l, int d, double[][] x, int c0, int c1) {
-        for (int i = c0; i < d; i++) {
-            double[] xi = x[i];
-            double[] li = l[i];
-            int end = Math.min(i, c1);
-            // X[i][c] for c < i: −Σ_{t=c}^{i−1} L[i][t] X[t][c], four rows t at a time over their common columns c ≤ t
-            int t = c0;
-            for (; t + 4 <= i; t += 4) {
-                int hi = Math.min(t + 1, end);
-                axpy4(xi, x[t], x[t + 1], x[t + 2], x[t + 3], li[t], li[t + 1], li[t + 2], li[t + 3], c0, hi);
-                // the tips: columns t+1..t+3 that only the later rows reach (X[t'][c] = 0 for c > t')
-                for (int c = hi; c < Math.min(t + 4, end); c++) {
-                    double v = xi[c];
-                    for (int u = Math.max(t + 1, c); u < t + 4; u++) {
-                        v -= li[u] * x[u][c];
-                    }
-                    xi[c] = v;
+    /**
+     * Columns [c0, c1) of X = L_d⁻¹ into xt[c], from L' by rows: four pivots at a time (their 4 × 4 triangle solved,
+     * then one four-column axpy over the rest), so that each stored entry serves four multiply-adds.
+     */
+    private static void inverseGroup(double[][] lt, int d, double[][] xt, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            xt[c][c] = 1;
+        }
+        int t = c0;
+        for (; t + 4 <= d; t += 4) {
+            double[] l0 = lt[t];
+            double[] l1 = lt[t + 1];
+            double[] l2 = lt[t + 2];
+            double[] l3 = lt[t + 3];
+            for (int c = c0; c < c1 && c <= t + 3; c++) {
+                double[] x = xt[c];
+                // entries before column c are zero and stay so
+                double x0 = x[t] / l0[t];
+                double x1 = (x[t + 1] - x0 * l0[t + 1]) / l1[t + 1];
+                double x2 = (x[t + 2] - x0 * l0[t + 2] - x1 * l1[t + 2]) / l2[t + 2];
+                double x3 = (x[t + 3] - x0 * l0[t + 3] - x1 * l1[t + 3] - x2 * l2[t + 3]) / l3[t + 3];
+                x[t] = x0;
+                x[t + 1] = x1;
+                x[t + 2] = x2;
+                x[t + 3] = x3;
+                axpy4(x, l0, l1, l2, l3, x0, x1, x2, x3, t + 4, d);
+            }
+        }
+        for (; t < d; t++) {
+            double[] col = lt[t];
+            for (int c = c0; c < c1 && c <= t; c++) {
+                double[] x = xt[c];
+                double v = x[t] / col[t];
+                x[t] = v;
+                for (int i = t + 1; i < d; i++) {
+                    x[i] -= v * col[i];
                 }
-            }
-            for (; t < i; t++) {
-                double lit = li[t];
-                double[] xr = x[t];
-                int hi = Math.min(t + 1, end);
-                for (int c = c0; c < hi; c++) {
-                    xi[c] -= lit * xr[c];
-                }
-            }
-            double inv = 1 / li[i];
-            for (int c = c0; c < end; c++) {
-                xi[c] *= inv;
-            }
-            if (i < c1) {
-                xi[i] = inv;
             }
         }
     }
