@@ -41,7 +41,7 @@ import org.lmm4j.model.RandomEffectsTerm;
  *
  * <p><b>Hessian</b>: forward differences of the analytic θ-gradient, each coordinate stepped by
  * {@value #HESSIAN_STEP} of its scale (back when the forward point is inadmissible), symmetrised; the gradients are
- * evaluated in parallel (each single-threaded, so the result does not depend on the thread count). When every
+ * evaluated in parallel (each itself split among the workers; no result depends on the thread count). When every
  * structure is linear, σ²'s column is not differenced but follows from the scale identity Hθ = −g − ∇ρ
  * ({@link #hessian}): K − 1 gradients per Hessian.
  */

@@ -385,7 +385,7 @@ public final class ProfiledDeviance {
                 }
             }
             double[][] h = CrossedDeviance.hessian(theta, gradient.theta(), rho, scale ? 0 : -1, x -> {
-                Gradient g = crossedGradient(x, false);
+                Gradient g = crossedGradient(x, true);
                 return g == null ? null : g.theta();
             });
             return h == null ? null : new CriterionHessian(h, 1, null);

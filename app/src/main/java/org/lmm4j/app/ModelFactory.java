@@ -95,7 +95,7 @@ public final class ModelFactory {
                 blocks.add(new TermBlocks.Block(crossed.labels().get(k), plugins.structure(t.structure()), t.q(), 1));
             }
             LOG.debug("crossed random terms {}: the blocked penalised least squares path", crossed.levelCounts());
-            return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks), method == null ? Method.ML : method,
+            return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks, crossed), method == null ? Method.ML : method,
                     crossed);
         }
         NestedTerms nested = NestedTerms.of(frame);
