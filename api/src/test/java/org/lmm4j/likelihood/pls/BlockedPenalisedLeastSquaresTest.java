@@ -54,4 +54,53 @@ class BlockedPenalisedLeastSquaresTest {
             assertEquals(expected, blocked.minus2LogLik(theta, reml), 1e-10 * Math.abs(expected), "seed " + seed);
         }
     }
+
+    /**
+     * A frame large enough for the parallel splits (dense order above 256): the factorisation with the work split among
+     * the workers gives the same bits as without, value, solution and inverse blocks.
+     */
+    @Test
+    void sameBitsWhateverTheSplit() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        int n = 4000;
+        double[] y = new double[n];
+        double[] x = new double[n];
+        String[][] codes = new String[3][n];
+        int[] levels = {900, 400, 12};
+        for (int j = 0; j < n; j++) {
+            x[j] = rnd.nextGaussian();
+            y[j] = 1 + 0.3 * x[j] + rnd.nextGaussian();
+            for (int t = 0; t < 3; t++) {
+                int lv = j < levels[t] ? j : rnd.nextInt(levels[t]);
+                codes[t][j] = "f" + t + "_" + lv;
+                y[j] += 0.5 * Math.sin(lv + t);
+            }
+        }
+        java.util.List<RandomEffectsTerm> terms = new java.util.ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            terms.add(org.lmm4j.testkit.HandFrames.term("f" + t, java.util.List.of("f" + t), codes[t],
+                    java.util.List.of("(Intercept)"), new double[][] {org.lmm4j.testkit.HandFrames.ones(n)}, "free"));
+        }
+        ModelFrame frame = org.lmm4j.testkit.HandFrames.frame(y, java.util.List.of("(Intercept)", "x"),
+                new double[][] {org.lmm4j.testkit.HandFrames.ones(n), x}, "y", terms);
+        BlockedPenalisedLeastSquares b = new BlockedPenalisedLeastSquares(frame);
+        double[][] lambda = {{0.7}, {0.4}, {0.2}};
+        for (boolean reml : new boolean[] {false, true}) {
+            BlockedPenalisedLeastSquares.Evaluation serial = b.evaluate(lambda, reml,
+                    BlockedPenalisedLeastSquares.INVERSE, false);
+            BlockedPenalisedLeastSquares.Evaluation split = b.evaluate(lambda, reml,
+                    BlockedPenalisedLeastSquares.INVERSE, true);
+            assertEquals(serial.logDetM(), split.logDetM(), 0);
+            assertEquals(serial.prss(), split.prss(), 0);
+            assertEquals(serial.logDetRx(), split.logDetRx(), 0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(serial.beta(), split.beta(), 0);
+            for (int k = 0; k < 3; k++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(serial.u()[k], split.u()[k], 0);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(serial.inverseBlocks()[k], split.inverseBlocks()[k], 0);
+            }
+            double[] theta = {0.7, 0.4, 0.2};
+            assertEquals(new PenalisedLeastSquares(frame).minus2LogLik(theta, reml), serial.minus2LogLik(reml),
+                    1e-10 * Math.abs(serial.minus2LogLik(reml)));
+        }
+    }
 }
