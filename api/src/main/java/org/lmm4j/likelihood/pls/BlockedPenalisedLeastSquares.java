@@ -460,8 +460,15 @@ public final class BlockedPenalisedLeastSquares {
         // term 1: Σ_l [D_l⁻¹ + Y_l'Y_l], Y_l = X B_l,d' D_l⁻¹ = X W_l,d' L_l'⁻¹... computed as Z_l = X W_l,d' (d × q_1),
         // then L_l⁻¹(Z_l'Z_l)L_l'⁻¹ since D_l⁻¹B_l' = L_l'⁻¹W_l'
         double[][] perLevel = new double[levels1][];
-        IntStream range = IntStream.range(0, levels1);
-        (parallel ? range.parallel() : range).forEach(l -> perLevel[l] = firstTermBlock(l, dl, w[l], xt, d));
+        // levels in chunks, each with one scratch Z (q_1 × d) reused level after level
+        int chunks = parallel ? 8 : 1;
+        IntStream range = IntStream.range(0, chunks);
+        (parallel ? range.parallel() : range).forEach(j -> {
+            double[][] z = new double[q1][d];
+            for (int l = j * levels1 / chunks; l < (j + 1) * levels1 / chunks; l++) {
+                perLevel[l] = firstTermBlock(l, dl, w[l], xt, d, z);
+            }
+        });
         double[] sum1 = new double[q1 * q1];
         for (int l = 0; l < levels1; l++) {
             for (int e = 0; e < q1 * q1; e++) {
@@ -472,12 +479,14 @@ public final class BlockedPenalisedLeastSquares {
         return new Evaluation(logDetM, logDetRx, prss, n, p, beta, cov, u, blocks);
     }
 
-    /** D_l⁻¹ + Y_l'Y_l for level l of term 1 (q_1 × q_1). */
-    private double[] firstTermBlock(int l, double[] dl, double[] wl, double[][] xt, int d) {
+    /** D_l⁻¹ + Y_l'Y_l for level l of term 1 (q_1 × q_1); {@code z} is scratch (q_1 × d). */
+    private double[] firstTermBlock(int l, double[] dl, double[] wl, double[][] xt, int d, double[][] z) {
         int[] cols = bCols[l];
         int nnz = cols.length;
         int o = l * q1 * q1;
-        double[][] z = new double[q1][d];
+        for (double[] za : z) {
+            java.util.Arrays.fill(za, 0);
+        }
         for (int a = 0; a < q1; a++) {
             double[] za = z[a];
             int i = 0;
