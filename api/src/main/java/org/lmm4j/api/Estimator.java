@@ -34,6 +34,14 @@ public interface Estimator {
         return true;
     }
 
+    /**
+     * True when the estimator can fit a model with large crossed random terms ({@link MixedModel#crossed()}), whose
+     * criterion offers the value, gradient and Hessian but no groups, no fixed-β deviance and no expected information.
+     */
+    default boolean fitsCrossedTerms() {
+        return false;
+    }
+
     /** Fits a model through the host: criterion, starts, this algorithm, the shared finish, the result. */
     default FitResult fit(MixedModel model, FitOptions options) {
         return org.lmm4j.optimise.Fitting.fit(this, model, options);

@@ -1,5 +1,6 @@
 package org.lmm4j.api;
 
+import org.lmm4j.model.CrossedTerms;
 import org.lmm4j.model.ModelData;
 
 /**
@@ -8,10 +9,23 @@ import org.lmm4j.model.ModelData;
  * {@code null} when q = 0) and the criterion (ML or REML).
  *
  * <p>The covariance parameter vector θ is θ_Σ followed by θ_Ω.
+ *
+ * <p>{@code crossed} is null for a model of groups; for a model with large crossed random terms it holds them, and
+ * {@code data} is their one-group view ({@link CrossedTerms#data}), Ω = blockdiag(Ω_1, …, Ω_K) and Σ = σ²I.
  */
-public record MixedModel(ModelData data, CovarianceStructure residual, CovarianceStructure randomEffects, Method method) {
+public record MixedModel(ModelData data, CovarianceStructure residual, CovarianceStructure randomEffects, Method method,
+                         CrossedTerms crossed) {
+
+    /** A model of groups (no crossed terms). */
+    public MixedModel(ModelData data, CovarianceStructure residual, CovarianceStructure randomEffects, Method method) {
+        this(data, residual, randomEffects, method, null);
+    }
 
     public MixedModel {
+        if (crossed != null && !residual.isScalar()) {
+            throw new InputException("crossed random terms are fitted with Σ = σ²I only, not with --residual "
+                    + residual.name());
+        }
         if (data.q() > 0 && randomEffects == null) {
             throw new IllegalArgumentException("a model with random effects needs an Ω structure");
         }
@@ -42,6 +56,6 @@ public record MixedModel(ModelData data, CovarianceStructure residual, Covarianc
 
     /** The same model with another criterion. */
     public MixedModel withMethod(Method m) {
-        return new MixedModel(data, residual, randomEffects, m);
+        return new MixedModel(data, residual, randomEffects, m, crossed);
     }
 }

@@ -35,8 +35,8 @@ public record CentredRandomEffects(int intercept, double[] means) implements jav
     public static CentredRandomEffects of(MixedModel model) {
         ModelData d = model.data();
         int q = d.q();
-        if (q < 2 || !model.randomEffects().admitsChangeOfBasis()) {
-            return null;
+        if (q < 2 || model.crossed() != null || !model.randomEffects().admitsChangeOfBasis()) {
+            return null; // crossed terms: the one-group view's Z is not the model's (see CrossedTerms)
         }
         double[] sum = new double[q];
         double[] shifted = new double[q];

@@ -34,7 +34,9 @@ public final class FitAssembler {
         int k = model.parameterCount();
         double[] theta = s.theta();
         List<String> warnings = new ArrayList<>(s.warnings());
-        warnings.addAll(Diagnostics.confoundingWarnings(data));
+        if (!deviance.isCrossed()) { // the one-group view of crossed terms is not their Z (see CrossedTerms)
+            warnings.addAll(Diagnostics.confoundingWarnings(data));
+        }
 
         CovarianceMatrices c = deviance.covariances(theta);
         Profile pr = deviance.profile(theta);
@@ -57,9 +59,11 @@ public final class FitAssembler {
         for (int i = 0; i < p; i++) {
             se[i] = Math.sqrt(cov[i][i]);
         }
-        double[][] blups = data.q() > 0 && pr.admissible() ? deviance.blups(theta, beta) : new double[0][];
+        // crossed terms: one group of all rows, whose BLUPs by group mean nothing (BLUPs by level are not reported yet)
+        boolean byGroup = !deviance.isCrossed();
+        double[][] blups = data.q() > 0 && pr.admissible() && byGroup ? deviance.blups(theta, beta) : new double[0][];
         List<String> ids = new ArrayList<>();
-        for (Group g : data.groups()) {
+        for (Group g : byGroup ? data.groups() : List.<Group>of()) {
             ids.add(g.id());
         }
         if (data.distributed() && blups.length > 0) {

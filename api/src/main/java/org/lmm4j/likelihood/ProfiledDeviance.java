@@ -29,6 +29,11 @@ import org.lmm4j.model.ModelData;
  * <p>The {@linkplain #criterion criterion} is Δ_p for ML and Δ_R for REML, and is +∞ at an
  * inadmissible θ (Σ not positive definite, or some V_i not positive definite).
  *
+ * <p>A model with large crossed random terms ({@link MixedModel#crossed()}) is sent, here and only here, to the
+ * blocked penalised least squares path ({@link CrossedDeviance}): value, gradient (analytic) and Hessian (finite
+ * differences of the analytic gradient) in the same θ; the full deviance at a fixed β, the BLUPs by group, the
+ * groups' V_i and the expected information are not available there (the estimators that need them refuse such models).
+ *
  * <p>A scalar Σ = σ²I is carried as the 1×1 matrix [σ²] ({@link #covariances}, the matrix gradient G_Σ = [tr G_Σ]
  * and ∂Σ/∂θ), so that nothing costs T² when the occasions are only row positions (a few large groups).
  */
@@ -43,6 +48,11 @@ public final class ProfiledDeviance {
     private final WorkingDesign design;
     private final CriterionPath path;
     private final boolean sufficientStatistics;
+    /** The crossed-terms path, or null for a model of groups. */
+    private final CrossedDeviance crossed;
+    /** The θ of the last crossed-path gradient, and ∇ρ there (for the Hessian's scale identity). */
+    private double[] rhoAt;
+    private double[] rhoGradient;
 
     public ProfiledDeviance(MixedModel model) {
         this(model, true);
@@ -60,6 +70,14 @@ public final class ProfiledDeviance {
         boolean scalar = model.residual().isScalar();
         this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
         this.nSigma = model.sigmaParameterCount();
+        if (model.crossed() != null) {
+            this.sufficientStatistics = false;
+            this.crossed = new CrossedDeviance(model);
+            this.design = null;
+            this.path = null;
+            return;
+        }
+        this.crossed = null;
         this.sufficientStatistics = sufficientStatistics && scalar && data.occasions() > 0;
         if (this.sufficientStatistics) {
             ReducedGroups.checkMemory(data.groupCount(), p, q);
@@ -82,6 +100,7 @@ public final class ProfiledDeviance {
         this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
         this.nSigma = model.sigmaParameterCount();
         this.sufficientStatistics = usesSufficientStatistics(model);
+        this.crossed = null;
         this.design = design;
         this.path = path;
     }
@@ -130,6 +149,7 @@ public final class ProfiledDeviance {
 
     /** The factored V_i of a group at θ (for estimators that work on the groups directly, e.g. EM). */
     public GroupBlock block(Group g, CovarianceMatrices c) {
+        requireGroups("the groups' V_i");
         return GroupBlock.of(g, c.sigma(), c.omega());
     }
 
@@ -149,7 +169,56 @@ public final class ProfiledDeviance {
 
     /** The profile over β at θ. */
     public Profile profile(double[] theta) {
+        if (crossed != null) {
+            return model.residual().isPositiveDefinite(sigmaTheta(theta), t) ? crossed.profile(covariances(theta))
+                    : Profile.inadmissible();
+        }
         return design.toModel(workingProfile(theta));
+    }
+
+    /** True when the model has large crossed random terms, fitted on the blocked path ({@link CrossedDeviance}). */
+    public boolean isCrossed() {
+        return crossed != null;
+    }
+
+    private void requireGroups(String what) {
+        if (crossed != null) {
+            throw new UnsupportedOperationException(what + " are not available for crossed random terms (one group "
+                    + "of " + model.data().observations() + " rows, fitted by the blocked penalised least squares)");
+        }
+    }
+
+    /** The gradient on the crossed path; null when inadmissible. */
+    private Gradient crossedGradient(double[] theta, boolean parallel) {
+        Gradient[] both = crossedGradients(theta, parallel);
+        return both == null ? null : both[0];
+    }
+
+    /** The gradients of the criterion and of ρ = r'V⁻¹r alone on the crossed path; null when inadmissible. */
+    private Gradient[] crossedGradients(double[] theta, boolean parallel) {
+        if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
+            return null;
+        }
+        CovarianceMatrices c = covariances(theta);
+        CrossedDeviance.Result r = crossed.gradient(c, parallel);
+        if (r == null) {
+            return null;
+        }
+        double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
+        double[][][] dOmega = model.randomEffects().derivatives(omegaTheta(theta), q);
+        double[] grad = new double[theta.length];
+        double[] rho = new double[theta.length];
+        for (int k = 0; k < nSigma; k++) {
+            grad[k] = Matrices.frobenius(r.sigmaGradient(), dSigma[k]);
+            rho[k] = Matrices.frobenius(r.rhoSigmaGradient(), dSigma[k]);
+        }
+        for (int k = 0; k < dOmega.length; k++) {
+            grad[nSigma + k] = Matrices.frobenius(r.omegaGradient(), dOmega[k]);
+            rho[nSigma + k] = Matrices.frobenius(r.rhoOmegaGradient(), dOmega[k]);
+        }
+        Profile pr = r.profile();
+        return new Gradient[] {new Gradient(pr, criterion(pr), grad, r.sigmaGradient(), r.omegaGradient()),
+                new Gradient(pr, pr.weightedRss(), rho, r.rhoSigmaGradient(), r.rhoOmegaGradient())};
     }
 
     /** The profile in working coordinates (β̃, (Σ X̃_i'V_i⁻¹X̃_i)⁻¹, log det Ã). */
@@ -189,6 +258,7 @@ public final class ProfiledDeviance {
 
     /** The full ML deviance Δ(β, θ); +∞ when inadmissible. */
     public double deviance(double[] beta, double[] theta) {
+        requireGroups("the deviance at a fixed β");
         CovarianceMatrices c = covariances(theta);
         if (!model.residual().isPositiveDefinite(sigmaTheta(theta), t)) {
             return Double.POSITIVE_INFINITY;
@@ -215,6 +285,17 @@ public final class ProfiledDeviance {
 
     /** The criterion and its gradient with respect to θ at θ (null when θ is inadmissible). */
     public Gradient gradient(double[] theta) {
+        if (crossed != null) {
+            Gradient[] both = crossedGradients(theta, true);
+            if (both == null) {
+                return null;
+            }
+            synchronized (this) {
+                rhoAt = theta.clone();
+                rhoGradient = both[1].theta();
+            }
+            return both[0];
+        }
         Profile working = workingProfile(theta);
         if (!working.admissible()) {
             return null;
@@ -231,6 +312,7 @@ public final class ProfiledDeviance {
      * the profile at θ. Null when θ is inadmissible.
      */
     public Gradient gradientAtBeta(double[] beta, double[] theta) {
+        requireGroups("the gradient at a fixed β");
         Profile working = workingProfile(theta);
         if (!working.admissible()) {
             return null;
@@ -306,6 +388,30 @@ public final class ProfiledDeviance {
      * map back to the model's coordinates. Null when θ is inadmissible.
      */
     public CriterionHessian hessian(double[] theta, Gradient gradient) {
+        if (crossed != null) {
+            // σ²'s column by the scale identity when every structure is linear (homogeneous in θ) and σ² > 0; ∇ρ from
+            // the gradient just computed at θ when it was (the Newton loop's order), else computed here
+            boolean scale = nSigma == 1 && theta[0] > 0 && model.residual().isLinear()
+                    && model.randomEffects().isLinear();
+            double[] rho = null;
+            if (scale) {
+                synchronized (this) {
+                    rho = java.util.Arrays.equals(theta, rhoAt) ? rhoGradient : null;
+                }
+                if (rho == null) {
+                    Gradient[] at = crossedGradients(theta, true);
+                    if (at == null) {
+                        return null;
+                    }
+                    rho = at[1].theta();
+                }
+            }
+            double[][] h = CrossedDeviance.hessian(theta, gradient.theta(), rho, scale ? 0 : -1, x -> {
+                Gradient g = crossedGradient(x, true);
+                return g == null ? null : g.theta();
+            });
+            return h == null ? null : new CriterionHessian(h, 1, null);
+        }
         Profile working = workingProfile(theta);
         if (!working.admissible()) {
             return null;
@@ -331,6 +437,7 @@ public final class ProfiledDeviance {
 
     /** I(θ) as a K×K row-major array, ML's or REML's; null when inadmissible. */
     double[] information(double[] theta, boolean reml) {
+        requireGroups("the expected information");
         Profile working = workingProfile(theta);
         if (!working.admissible()) {
             return null;
@@ -352,6 +459,7 @@ public final class ProfiledDeviance {
 
     /** BLUPs b̂_i = ΩZ_i'V_i⁻¹(y_i − X_iβ), one row of length q per group, in group order. */
     public double[][] blups(double[] theta, double[] beta) {
+        requireGroups("BLUPs by group");
         return path.blups(covariances(theta), design.toWorking(beta));
     }
 

@@ -26,6 +26,9 @@ public final class StartValues {
      * each group's m_i² products once.
      */
     public static double[] moments(MixedModel model) {
+        if (model.crossed() != null) {
+            return crossed(model);
+        }
         ModelData data = model.data();
         if (data.summary() != null) {
             return moments(model, data.summary());
@@ -97,6 +100,157 @@ public final class StartValues {
         System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
         System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
         return theta;
+    }
+
+    /**
+     * The start of a model with crossed terms ({@link org.lmm4j.model.CrossedTerms}): moment equations on the OLS
+     * residuals r (Henderson's method 3 in spirit). For column a of term k with level sums S_l = Σ_{j∈l} z_ja r_j and
+     * weights W_l = Σ_{j∈l} z_ja², treating the columns of all terms as independent random effects,
+     * <pre>
+     *   E Σ_l S_l²/W_l = ω_ka Σ_l W_l + Σ_{(j,b)≠(k,a)} ω_jb Σ_{l,m} c_lm²/W_l + L_k σ²,   E Σ r_j² = Σ_(j,b) ω_jb Σ z_jb² + N σ²,
+     * </pre>
+     * c_lm = Σ of z_ka z_jb over the rows in level l of k and m of j: the other terms' effects in a level's sum (students
+     * in an instructor's ratings, instructors in a department's). The linear system is solved for the ω and σ²; the
+     * ω are floored at s²/100 (s² = Σ r²/(N − p)), σ² at s²/10, and Ω is diagonal.
+     */
+    static double[] crossed(MixedModel model) {
+        ModelData data = model.data();
+        org.lmm4j.model.ModelFrame frame = model.crossed().frame();
+        double[] r = data.groups().get(0).residual(ols(data));
+        int n = r.length;
+        double s2 = 0;
+        for (double v : r) {
+            s2 += v * v;
+        }
+        double total = s2;
+        s2 = Math.max(s2 / Math.max(1, n - data.p()), 1e-12);
+        int q = data.q();
+        // the columns (term, a): their level codes, design values and level weights
+        java.util.List<org.lmm4j.model.RandomEffectsTerm> terms = frame.terms();
+        int[] termOf = new int[q];
+        int[] colOf = new int[q];
+        for (int k = 0; k < terms.size(); k++) {
+            int o = model.crossed().columnOffset(k);
+            for (int a = 0; a < terms.get(k).q(); a++) {
+                termOf[o + a] = k;
+                colOf[o + a] = a;
+            }
+        }
+        double[][] weight = new double[q][];
+        double[] between = new double[q];
+        double[] zz = new double[q];
+        for (int c = 0; c < q; c++) {
+            org.lmm4j.model.RandomEffectsTerm t = terms.get(termOf[c]);
+            double[] sum = new double[t.levelCount()];
+            double[] w = new double[t.levelCount()];
+            for (int j = 0; j < n; j++) {
+                double z = t.z()[j * t.q() + colOf[c]];
+                sum[t.levelOfRow()[j]] += z * r[j];
+                w[t.levelOfRow()[j]] += z * z;
+                zz[c] += z * z;
+            }
+            for (int l = 0; l < sum.length; l++) {
+                if (w[l] > 0) {
+                    between[c] += sum[l] * sum[l] / w[l];
+                }
+            }
+            weight[c] = w;
+        }
+        // the system A (ω, σ²) = b
+        double[][] a = new double[q + 1][q + 1];
+        double[] b = new double[q + 1];
+        for (int c = 0; c < q; c++) {
+            org.lmm4j.model.RandomEffectsTerm t = terms.get(termOf[c]);
+            int levels = 0;
+            for (double w : weight[c]) {
+                levels += w > 0 ? 1 : 0;
+            }
+            for (int e = 0; e < q; e++) {
+                a[c][e] = e == c ? zz[c] : crossSquares(t, colOf[c], weight[c], terms.get(termOf[e]), colOf[e], n);
+            }
+            a[c][q] = levels;
+            b[c] = between[c];
+            a[q][c] = zz[c];
+        }
+        a[q][q] = n;
+        b[q] = total;
+        double[] solution = solveSmall(a, b);
+        double[][] omega = new double[q][q];
+        for (int c = 0; c < q; c++) {
+            double mean = Math.max(zz[c] / n, 1e-300);
+            // without a solution (a singular system): half the variance shared equally among the columns
+            double value = solution == null ? s2 / 2 / q / mean : solution[c];
+            omega[c][c] = Math.max(value, s2 / 100 / mean);
+        }
+        double sigma2 = solution == null ? s2 / 2 : solution[q];
+        sigma2 = Math.max(Double.isFinite(sigma2) ? sigma2 : 0, s2 / 10);
+        double[] sigmaTheta = model.residual().start(new double[][] {{sigma2}});
+        double[] omegaTheta = model.randomEffects().start(omega);
+        double[] theta = new double[sigmaTheta.length + omegaTheta.length];
+        System.arraycopy(sigmaTheta, 0, theta, 0, sigmaTheta.length);
+        System.arraycopy(omegaTheta, 0, theta, sigmaTheta.length, omegaTheta.length);
+        return theta;
+    }
+
+    /** x with Ax = b by Gaussian elimination with partial pivoting (a small system), or null when A is singular. */
+    private static double[] solveSmall(double[][] a0, double[] b0) {
+        int n = b0.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = java.util.Arrays.copyOf(a0[i], n + 1);
+            a[i][n] = b0[i];
+        }
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int i = c + 1; i < n; i++) {
+                if (Math.abs(a[i][c]) > Math.abs(a[piv][c])) {
+                    piv = i;
+                }
+            }
+            if (!(Math.abs(a[piv][c]) > 0)) {
+                return null;
+            }
+            double[] tmp = a[c];
+            a[c] = a[piv];
+            a[piv] = tmp;
+            for (int i = c + 1; i < n; i++) {
+                double f = a[i][c] / a[c][c];
+                for (int j = c; j <= n; j++) {
+                    a[i][j] -= f * a[c][j];
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double v = a[i][n];
+            for (int j = i + 1; j < n; j++) {
+                v -= a[i][j] * x[j];
+            }
+            x[i] = v / a[i][i];
+            if (!Double.isFinite(x[i])) {
+                return null;
+            }
+        }
+        return x;
+    }
+
+    /** Σ_{l,m} c_lm²/W_l for column a of term t (weights W_l) and column b of term u, c_lm over the cells (l, m). */
+    private static double crossSquares(org.lmm4j.model.RandomEffectsTerm t, int a, double[] weight,
+                                       org.lmm4j.model.RandomEffectsTerm u, int b, int n) {
+        java.util.HashMap<Long, double[]> cells = new java.util.HashMap<>();
+        long width = u.levelCount();
+        for (int j = 0; j < n; j++) {
+            long key = t.levelOfRow()[j] * width + u.levelOfRow()[j];
+            cells.computeIfAbsent(key, x -> new double[1])[0] += t.z()[j * t.q() + a] * u.z()[j * u.q() + b];
+        }
+        double s = 0;
+        for (java.util.Map.Entry<Long, double[]> e : cells.entrySet()) {
+            double w = weight[(int) (e.getKey() / width)];
+            if (w > 0) {
+                s += e.getValue()[0] * e.getValue()[0] / w;
+            }
+        }
+        return s;
     }
 
     /**

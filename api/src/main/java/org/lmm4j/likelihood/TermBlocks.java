@@ -58,17 +58,24 @@ public final class TermBlocks implements CovarianceStructure {
     private final List<Block> blocks;
     /** The regrouped frame these blocks belong to, for reports by term (null when built from blocks alone). */
     private final org.lmm4j.model.NestedTerms layout;
+    /** The crossed terms these blocks belong to, for reports by term (null unless built for them). */
+    private final org.lmm4j.model.CrossedTerms crossed;
     private final int[] columnOffset;
     private final int[] thetaOffset;
     private final int dimension;
     private final int parameters;
 
     private TermBlocks(List<Block> blocks, org.lmm4j.model.NestedTerms layout) {
+        this(blocks, layout, null);
+    }
+
+    private TermBlocks(List<Block> blocks, org.lmm4j.model.NestedTerms layout, org.lmm4j.model.CrossedTerms crossed) {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("no terms");
         }
         this.blocks = List.copyOf(blocks);
         this.layout = layout;
+        this.crossed = crossed;
         this.columnOffset = new int[blocks.size()];
         this.thetaOffset = new int[blocks.size()];
         int col = 0;
@@ -104,6 +111,16 @@ public final class TermBlocks implements CovarianceStructure {
     /** {@code s} itself when it is a TermBlocks, else the view of s as one term of dimension d and one slot. */
     public static TermBlocks of(CovarianceStructure s, int d) {
         return s instanceof TermBlocks tb ? tb : new TermBlocks(List.of(new Block("", s, d, 1)), null);
+    }
+
+    /** Ω of crossed terms (one copy of each Ω_k), with the terms for reports by term. */
+    public static TermBlocks of(List<Block> blocks, org.lmm4j.model.CrossedTerms crossed) {
+        return new TermBlocks(blocks, null, crossed);
+    }
+
+    /** The crossed terms these blocks were built for, or null. */
+    public org.lmm4j.model.CrossedTerms crossed() {
+        return crossed;
     }
 
     /** The regrouped frame these blocks were built for (its levels and slots, for reports by term), or null. */

@@ -50,7 +50,13 @@ public final class Fitting {
     }
 
     private static FitResult fitAsGiven(Estimator estimator, MixedModel model, FitOptions options) {
-        return fit(estimator, new ProfiledDeviance(model), options, System.nanoTime());
+        long started = System.nanoTime();
+        if (model.crossed() != null && !estimator.fitsCrossedTerms()) {
+            throw new org.lmm4j.api.InputException("the " + estimator.name() + " estimator does not yet fit crossed "
+                    + "random terms this large (" + model.crossed().levelCounts() + " levels, too many random effects "
+                    + "for the one-group path); use --estimator newton");
+        }
+        return fit(estimator, new ProfiledDeviance(model), options, started);
     }
 
     /**

@@ -9,9 +9,11 @@ import org.lmm4j.formula.CompileOptions;
 import org.lmm4j.formula.CompiledModel;
 import org.lmm4j.formula.ModelCompiler;
 import org.lmm4j.likelihood.TermBlocks;
+import org.lmm4j.model.CrossedTerms;
 import org.lmm4j.model.ModelData;
 import org.lmm4j.model.ModelFrame;
 import org.lmm4j.model.NestedTerms;
+import org.lmm4j.model.RandomEffectsTerm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,12 +81,24 @@ public final class ModelFactory {
      * The model of a frame with several random terms (docs/DESIGN.md §1): when they all nest within one outer factor,
      * regrouped by it ({@link NestedTerms}: groups its levels, Z_i one slot per inner level, Ω of the terms'
      * structures as {@link TermBlocks}), so the per-group path fits it with every Σ structure; crossed terms as one
-     * group of all rows, with Σ = σ²I only.
+     * group of all rows while they fit it ({@link NestedTerms#fitsOneGroup}), larger ones on the blocked path
+     * ({@link CrossedTerms#usesBlockedPath}: Σ = σ²I, Ω = blockdiag(Ω_1, …, Ω_K), Newton only).
      *
      * @throws InputException for a crossed model too large for the one group, a structured Σ beside crossed terms,
      *                        or an unknown structure name
      */
     static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
+        if (CrossedTerms.usesBlockedPath(frame)) { // crossed and too large for one group
+            CrossedTerms crossed = CrossedTerms.of(frame);
+            java.util.List<TermBlocks.Block> blocks = new java.util.ArrayList<>();
+            for (int k = 0; k < frame.terms().size(); k++) {
+                RandomEffectsTerm t = frame.terms().get(k);
+                blocks.add(new TermBlocks.Block(crossed.labels().get(k), plugins.structure(t.structure()), t.q(), 1));
+            }
+            LOG.debug("crossed random terms {}: the blocked penalised least squares path", crossed.levelCounts());
+            return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks, crossed), method == null ? Method.ML : method,
+                    crossed);
+        }
         NestedTerms nested = NestedTerms.of(frame);
         nested.requireResidualFits(sigma.name(), sigma.isScalar());
         TermBlocks omega = TermBlocks.of(nested, plugins::structure);

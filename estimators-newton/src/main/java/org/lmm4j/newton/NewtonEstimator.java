@@ -30,6 +30,12 @@ public final class NewtonEstimator implements Estimator {
         return new ProfiledNewton(criterion, options).minimise(start);
     }
 
+    /** Newton needs only the criterion, its gradient and its Hessian, which the crossed-terms path gives. */
+    @Override
+    public boolean fitsCrossedTerms() {
+        return true;
+    }
+
     @Override
     public boolean wantsFinish() {
         return false;

@@ -20,6 +20,10 @@ public final class ConditionalVariance {
 
     /** Var(b_i | y_i), q×q, for every group in the model's order (empty without random effects). */
     public static double[][][] of(MixedModel model, FitResult fit) {
+        if (model.crossed() != null) {
+            throw new org.lmm4j.api.InputException("conditional variances of the random effects are not available yet "
+                    + "for crossed random terms (one group of all rows, no BLUPs by group)");
+        }
         int q = model.data().q();
         List<Group> groups = model.data().groups();
         double[][][] out = new double[q == 0 ? 0 : groups.size()][][];

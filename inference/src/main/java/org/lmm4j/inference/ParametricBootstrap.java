@@ -71,6 +71,10 @@ public final class ParametricBootstrap {
      */
     public static Result run(MixedModel model, FitResult fit, Estimator estimator, FitOptions options, int replicates,
                              long seed, double level, int threads, IntConsumer progress) {
+        if (model.crossed() != null) {
+            throw new InputException("--bootstrap is not available yet for crossed random terms (responses are "
+                    + "simulated through the per-group model, which crossed terms do not have)");
+        }
         if (replicates < 2) {
             throw new InputException("--bootstrap needs at least 2 replicates (got " + replicates + ")");
         }

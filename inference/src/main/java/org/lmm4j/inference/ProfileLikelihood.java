@@ -52,6 +52,10 @@ public final class ProfileLikelihood {
      * @param mlFit      the ML fit of the model (null: fitted here)
      */
     public ProfileLikelihood(MixedModel model, Estimator estimator, FitOptions options, FitResult mlFit) {
+        if (model.crossed() != null) {
+            throw new InputException("profile intervals are not available yet for crossed random terms (the refits "
+                    + "hold a parameter fixed through the per-group model, which crossed terms do not have)");
+        }
         this.model = model.withMethod(Method.ML);
         this.estimator = estimator;
         this.options = options;

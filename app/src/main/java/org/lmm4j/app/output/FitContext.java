@@ -16,14 +16,16 @@ import org.lmm4j.model.ModelData;
  * @param grouping     the grouping factor's name, or null
  * @param droppedRows  rows dropped because a value the model uses was missing
  * @param notes        sentences from the model compiler
- * @param terms        Ω of several terms with their layout ({@link TermBlocks#layout()} not null), or null
+ * @param terms        Ω of several nested terms (or crossed ones as one group) with their layout
+ *                     ({@link TermBlocks#layout()} not null), or of large crossed terms ({@link TermBlocks#crossed()}
+ *                     not null), or null
  */
 public record FitContext(String formula, String data, String grouping, int droppedRows, List<String> notes,
                          TermBlocks terms) {
 
     public FitContext {
         notes = notes == null ? List.of() : List.copyOf(notes);
-        terms = terms == null || terms.layout() == null ? null : terms;
+        terms = terms == null || terms.layout() == null && terms.crossed() == null ? null : terms;
     }
 
     /** A context without random terms to report one by one. */

@@ -9,8 +9,8 @@ import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.model.NestedTerms;
 
 /**
- * The random terms of a fit with several terms, nested within one factor or crossed (one group of all rows), one by
- * one (docs/DESIGN.md §3, issue 13):
+ * The random terms of a fit with several terms, nested within one factor or crossed (one group of all rows, or the
+ * blocked path of large crossed designs), one by one (docs/DESIGN.md §3, issue 13):
  * what lme4's {@code VarCorr} and {@code ranef} show, read off the per-group fit through the regrouping
  * ({@link NestedTerms}): Ω̂_k from the first slot of term k, the BLUPs of each real level (padded slots are not levels).
  *
@@ -41,6 +41,16 @@ public record RandomTerms(List<Term> terms) {
     public static RandomTerms of(FitResult r, TermBlocks blocks) {
         NestedTerms layout = blocks.layout();
         List<Term> out = new ArrayList<>();
+        if (layout == null && blocks.crossed() != null) {
+            // crossed terms: Ω = blockdiag(Ω_1, …, Ω_K), one copy each; BLUPs by level are not reported yet
+            org.lmm4j.model.CrossedTerms crossed = blocks.crossed();
+            for (int k = 0; k < blocks.blocks().size(); k++) {
+                org.lmm4j.model.RandomEffectsTerm t = crossed.frame().terms().get(k);
+                out.add(new Term(crossed.labels().get(k), t.group(), blocks.blocks().get(k).structure().name(),
+                        t.levelCount(), t.columnNames(), blocks.termMatrix(r.omega(), k), Map.of()));
+            }
+            return new RandomTerms(out);
+        }
         double[][] blups = r.randomEffects();
         for (int k = 0; k < layout.terms().size(); k++) {
             NestedTerms.Term t = layout.terms().get(k);
