@@ -37,6 +37,9 @@ class ReducedGroups {
     /** Groups of at most this many rows are handed to the block path at the edge (its O(m_i³) is then cheap). */
     static final int HAND_OVER_ROWS = 64;
 
+    /** Up to this q the products with Ω are plain dense loops; above (several terms' composite Ω) over its non-zeros. */
+    static final int DENSE_OMEGA = 8;
+
     /**
      * The one fallback rule of the sufficient-statistics path: a group of at most {@link #HAND_OVER_ROWS} rows whose
      * C_i is near-singular or not positive definite goes through the block path, for the value, the gradient, the
@@ -175,10 +178,10 @@ class ReducedGroups {
         }
         rank[i] = r;
         int base = i * stride;
-        // R = Q'Z (r×q, rows of length q) row by row of Z over its non-zero entries (a row of crossed terms' one
-        // group has Σ_k q_k of its Q), then a = Q'X (r×p), c = Q'y (r)
+        // R = Q'Z (r×q, rows of length q): for a large q row by row of Z over its non-zero entries (a row of crossed
+        // terms' one group has Σ_k q_k of its Q), for a small q column by column below; then a = Q'X (r×p), c = Q'y (r)
         int[] nz = new int[q];
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < m && q > DENSE_OMEGA; j++) {
             int count = 0;
             for (int col = 0; col < q; col++) {
                 if (z[j * q + col] != 0) {
@@ -194,6 +197,13 @@ class ReducedGroups {
         }
         for (int k = 0; k < r; k++) {
             int qk = k * m;
+            for (int col = 0; col < q && q <= DENSE_OMEGA; col++) { // a small q: column by column
+                double s = 0;
+                for (int j = 0; j < m; j++) {
+                    s += qm[qk + j] * z[j * q + col];
+                }
+                stats[base + k * q + col] = s;
+            }
             for (int col = 0; col < p; col++) {
                 double s = 0;
                 for (int j = 0; j < m; j++) {
@@ -259,9 +269,23 @@ class ReducedGroups {
         final double[] s = new double[q];
         final double[] ca = new double[q * p];
         final double[] mq = new double[q * q];
+        /** Positions of the non-zero entries of a row of Z. */
+        final int[] nz = new int[q];
 
         /** C_i = σ²I + R_iΩR_i', factored in place: WELL_CONDITIONED, NEAR_SINGULAR_C or NOT_POSITIVE_DEFINITE. */
         int factorC(int base, int r, double sigma2, double[][] omega) {
+            if (q <= DENSE_OMEGA) { // one term's small Ω: the plain product, no tests in the inner loop
+                for (int k = 0; k < r; k++) {
+                    for (int b = 0; b < q; b++) {
+                        double sum = 0;
+                        for (int a = 0; a < q; a++) {
+                            sum += stats[base + k * q + a] * omega[a][b];
+                        }
+                        ro[k * q + b] = sum;
+                    }
+                }
+                return factorFromRo(base, r, sigma2);
+            }
             // RΩ over the non-zero entries of Ω only (blockdiag(I_{M_k} ⊗ Ω_k) of several terms is mostly zero)
             java.util.Arrays.fill(ro, 0, r * q, 0);
             for (int a = 0; a < q; a++) {
@@ -276,6 +300,11 @@ class ReducedGroups {
                     }
                 }
             }
+            return factorFromRo(base, r, sigma2);
+        }
+
+        /** C_i = σ²I + (RΩ)R' from {@link #ro}, factored in place (see {@link #factorC}). */
+        private int factorFromRo(int base, int r, double sigma2) {
             for (int k = 0; k < r; k++) {
                 for (int l = 0; l <= k; l++) {
                     double sum = 0;

@@ -33,7 +33,7 @@ public final class StartValues {
         if (data.summary() != null) {
             return moments(model, data.summary());
         }
-        DataMoments m = new DataMoments(ols(data), model.residual().isScalar(), data.occasions(), data.q());
+        DataMoments m = new DataMoments(ols(data), model.residual().isScalar(), data.occasions(), data.q(), false);
         for (Group g : data.groups()) {
             m.add(g);
         }

@@ -92,7 +92,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                 cinv[k * r + k] = 1;
             }
             Cholesky.solve(sc.c, r, cinv, r);
-            double cond = conditioning(base, r, groups.get(i).z(), m, sigma2, omegaFlat, cinv, sc.mq, sc.ro);
+            double cond = conditioning(base, r, groups.get(i).z(), m, sigma2, omegaFlat, cinv, sc.mq, sc.ro, sc.nz);
             sums.condition(cond, i);
             double[] w = sc.s;
             residualQ(base, r, beta, w);
@@ -244,9 +244,10 @@ final class SufficientStatisticsHessian extends ReducedGroups {
      *
      * @param b scratch of length q² for B
      * @param t scratch of length rq for (C⁻¹ − σ⁻²I)G
+     * @param nz scratch of length q for the non-zero positions of a row of Z
      */
     private double conditioning(int base, int r, double[] z, int m, double sigma2, double[] omega, double[] cinv,
-                                double[] b, double[] t) {
+                                double[] b, double[] t, int[] nz) {
         double inv = 1 / sigma2;
         // T = (C⁻¹ − σ⁻²I)G (r×q), then B = G'T (upper triangle): O(r²q + rq²), never O(q²r²)
         java.util.Arrays.fill(t, 0, r * q, 0);
@@ -276,14 +277,21 @@ final class SufficientStatisticsHessian extends ReducedGroups {
             }
         }
         // the quadratic forms over the non-zero entries of z_j only (a row of crossed terms' one group has Σ_k q_k)
-        int[] nz = new int[q];
+        // (for a small q every column, found once)
         double largest = 0;
+        boolean sparse = q > DENSE_OMEGA;
+        int count = q;
+        for (int a = 0; a < q && !sparse; a++) {
+            nz[a] = a;
+        }
         for (int j = 0; j < m; j++) {
             int row = j * q;
-            int count = 0;
-            for (int a = 0; a < q; a++) {
-                if (z[row + a] != 0) {
-                    nz[count++] = a;
+            if (sparse) {
+                count = 0;
+                for (int a = 0; a < q; a++) {
+                    if (z[row + a] != 0) {
+                        nz[count++] = a;
+                    }
                 }
             }
             double v = sigma2;

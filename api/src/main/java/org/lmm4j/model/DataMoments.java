@@ -27,6 +27,7 @@ public final class DataMoments implements java.io.Serializable {
     private final double[] zSquares;
     private final boolean[] zOnes;
     private long fingerprint;
+    private final boolean hashed;
 
     /**
      * No groups yet.
@@ -35,8 +36,10 @@ public final class DataMoments implements java.io.Serializable {
      * @param scalar  true for a scalar Σ (only per-occasion squares are kept), false for the T×T products
      * @param t       T, the number of occasions
      * @param q       the number of random effects per group
+     * @param hashed  whether to hash the groups for {@link #fingerprint} (one more pass over every value)
      */
-    public DataMoments(double[] beta, boolean scalar, int t, int q) {
+    public DataMoments(double[] beta, boolean scalar, int t, int q, boolean hashed) {
+        this.hashed = hashed;
         this.beta = beta.clone();
         this.scalar = scalar;
         this.t = t;
@@ -81,7 +84,9 @@ public final class DataMoments implements java.io.Serializable {
                 }
             }
         }
-        fingerprint += hash(g);
+        if (hashed) {
+            fingerprint += hash(g);
+        }
         return this;
     }
 

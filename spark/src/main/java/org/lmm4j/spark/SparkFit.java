@@ -128,7 +128,7 @@ public final class SparkFit {
                 return List.<FirstPass>of().iterator();
             }
             WorkingDesign.Rows r = new WorkingDesign.Rows(d.p());
-            DataMoments z = new DataMoments(new double[d.p()], true, d.occasions(), d.q());
+            DataMoments z = new DataMoments(new double[d.p()], true, d.occasions(), d.q(), false);
             for (Group g : d.groups()) {
                 r.add(g);
                 z.add(g);
@@ -145,7 +145,7 @@ public final class SparkFit {
         int p = header.p();
         int q = header.q();
         WorkingDesign.Rows triangle = new WorkingDesign.Rows(p);
-        DataMoments zMoments = new DataMoments(new double[p], true, header.occasions(), q);
+        DataMoments zMoments = new DataMoments(new double[p], true, header.occasions(), q, false);
         Map<Integer, Integer> firstGroup = new LinkedHashMap<>();
         int groups = 0;
         for (FirstPass f : first) {
@@ -175,7 +175,7 @@ public final class SparkFit {
             if (d == null) {
                 return List.<SecondPass>of().iterator();
             }
-            DataMoments m = new DataMoments(ols, scalar, t, q);
+            DataMoments m = new DataMoments(ols, scalar, t, q, true);
             List<Group> working = new ArrayList<>(d.groupCount());
             for (Group g : d.groups()) {
                 Group c = centring == null ? g : centring.centred(g);
@@ -186,7 +186,7 @@ public final class SparkFit {
             return List.of(new SecondPass(part, m)).iterator();
         }, true).persist(StorageLevel.MEMORY_ONLY());
         List<DataMoments> byPart = collect(second.map(SecondPass::moments));
-        DataMoments moments = new DataMoments(ols, scalar, t, q);
+        DataMoments moments = new DataMoments(ols, scalar, t, q, true);
         byPart.forEach(moments::merge);
         long reduced = System.nanoTime();
         LOG.info("reduced {} rows in {} groups over {} partitions in {} ms", moments.rows(), moments.groups(),
