@@ -63,27 +63,7 @@ public final class ProfiledDeviance {
      *                             the block path (to test that both agree)
      */
     ProfiledDeviance(MixedModel model, boolean sufficientStatistics) {
-        this.model = model;
-        ModelData data = model.data();
-        this.p = data.p();
-        this.q = data.q();
-        boolean scalar = model.residual().isScalar();
-        this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
-        this.nSigma = model.sigmaParameterCount();
-        if (model.crossed() != null) {
-            this.sufficientStatistics = false;
-            this.crossed = new CrossedDeviance(model);
-            this.design = null;
-            this.path = null;
-            return;
-        }
-        this.crossed = null;
-        this.sufficientStatistics = sufficientStatistics && scalar && data.occasions() > 0;
-        if (this.sufficientStatistics) {
-            ReducedGroups.checkMemory(data.groupCount(), p, q);
-        }
-        this.design = WorkingDesign.of(data);
-        this.path = CriterionPath.forGroups(design.groups(), p, q, this.sufficientStatistics);
+        this(model, sufficientStatistics && usesSufficientStatistics(model), null, null, model.crossed() != null);
     }
 
     /**
@@ -92,6 +72,12 @@ public final class ProfiledDeviance {
      * those coordinates, on the path {@link #usesSufficientStatistics} chooses for the model.
      */
     public ProfiledDeviance(MixedModel model, WorkingDesign design, CriterionPath path) {
+        this(model, usesSufficientStatistics(model), design, path, false);
+    }
+
+    /** With a null {@code path}: the crossed-terms path, or the model's own groups reduced here. */
+    private ProfiledDeviance(MixedModel model, boolean sufficientStatistics, WorkingDesign design, CriterionPath path,
+                             boolean crossedTerms) {
         this.model = model;
         ModelData data = model.data();
         this.p = data.p();
@@ -99,10 +85,25 @@ public final class ProfiledDeviance {
         boolean scalar = model.residual().isScalar();
         this.t = scalar ? Math.min(1, data.occasions()) : data.occasions();
         this.nSigma = model.sigmaParameterCount();
-        this.sufficientStatistics = usesSufficientStatistics(model);
+        if (crossedTerms) {
+            this.sufficientStatistics = false;
+            this.crossed = new CrossedDeviance(model);
+            this.design = null;
+            this.path = null;
+            return;
+        }
         this.crossed = null;
-        this.design = design;
-        this.path = path;
+        this.sufficientStatistics = sufficientStatistics;
+        if (path != null) {
+            this.design = design;
+            this.path = path;
+            return;
+        }
+        if (sufficientStatistics) {
+            ReducedGroups.checkMemory(data.groupCount(), p, q);
+        }
+        this.design = WorkingDesign.of(data);
+        this.path = CriterionPath.forGroups(this.design.groups(), p, q, sufficientStatistics);
     }
 
     /** The rule: the sufficient statistics when Σ = σ²I (and the data have occasions), else the block path. */

@@ -147,22 +147,7 @@ public final class BlockedPenalisedLeastSquares {
             int nt = 0;
             for (int r = start[l]; r < start[l + 1]; r++) {
                 int j = rows[r];
-                int e = 0;
-                for (int k = 1; k < terms.size(); k++) {
-                    RandomEffectsTerm t = terms.get(k);
-                    int qk = t.q();
-                    int base = offset[k] + t.levelOfRow()[j] * qk;
-                    for (int a = 0; a < qk; a++) {
-                        col[e] = base + a;
-                        val[e++] = t.z()[j * qk + a];
-                    }
-                }
-                for (int c = 0; c < p; c++) {
-                    col[e] = q2 + c;
-                    val[e++] = x[j * p + c];
-                }
-                col[e] = q2 + p;
-                val[e++] = y[j];
+                int e = PenalisedLeastSquares.sparseRow(terms, 1, offset, x, y, p, j, q2, col, val);
                 // C: the row's outer product, lower triangle
                 for (int a = 0; a < e; a++) {
                     int ra = col[a] * m;

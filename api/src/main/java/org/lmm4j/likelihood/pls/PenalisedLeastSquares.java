@@ -63,22 +63,7 @@ public final class PenalisedLeastSquares {
         double[] x = frame.x();
         double[] y = frame.y();
         for (int j = 0; j < n; j++) {
-            int e = 0;
-            for (int k = 0; k < terms.size(); k++) {
-                RandomEffectsTerm t = terms.get(k);
-                int qk = t.q();
-                int base = offset[k] + t.levelOfRow()[j] * qk;
-                for (int a = 0; a < qk; a++) {
-                    col[e] = base + a;
-                    val[e++] = t.z()[j * qk + a];
-                }
-            }
-            for (int c = 0; c < p; c++) {
-                col[e] = q + c;
-                val[e++] = x[j * p + c];
-            }
-            col[e] = q + p;
-            val[e++] = y[j];
+            int e = sparseRow(terms, 0, offset, x, y, p, j, q, col, val);
             for (int a = 0; a < e; a++) {
                 int ra = col[a] * dim;
                 for (int b = 0; b < e; b++) {
@@ -227,5 +212,30 @@ public final class PenalisedLeastSquares {
             logDetRx += 2 * Math.log(whole[i * dim + i]);
         }
         return new Factor(logDetL, logDetRx, last);
+    }
+
+    /**
+     * Row j of [Z X y] over its non-zero entries: the columns (in the system's numbering: term k's block at
+     * {@code offset[k]}, X from {@code xColumn}, then y) and values, of terms {@code firstTerm} onwards; returns how many.
+     */
+    static int sparseRow(List<RandomEffectsTerm> terms, int firstTerm, int[] offset, double[] x, double[] y, int p,
+                         int j, int xColumn, int[] col, double[] val) {
+        int e = 0;
+        for (int k = firstTerm; k < terms.size(); k++) {
+            RandomEffectsTerm t = terms.get(k);
+            int qk = t.q();
+            int base = offset[k] + t.levelOfRow()[j] * qk;
+            for (int a = 0; a < qk; a++) {
+                col[e] = base + a;
+                val[e++] = t.z()[j * qk + a];
+            }
+        }
+        for (int c = 0; c < p; c++) {
+            col[e] = xColumn + c;
+            val[e++] = x[j * p + c];
+        }
+        col[e] = xColumn + p;
+        val[e++] = y[j];
+        return e;
     }
 }
