@@ -27,10 +27,10 @@ import org.lmm4j.testkit.NestedFrames;
  */
 class CrossedDevianceTest {
 
-    private record Case(MixedModel model, ModelFrame frame, double[] theta) {
+    record Case(MixedModel model, ModelFrame frame, double[] theta) {
     }
 
-    private static Case generate(long seed, boolean boundary) {
+    static Case generate(long seed, boolean boundary) {
         SplittableRandom rnd = new SplittableRandom(seed);
         ModelFrame frame = CrossedFrames.generate(rnd);
         CrossedTerms crossed = new CrossedTerms(frame, labels(frame));
@@ -125,7 +125,10 @@ class CrossedDevianceTest {
             for (int l = 0; l < c.theta().length; l++) {
                 assertEquals(hess[l][k], hess[k][l], 0);
                 double fd = (gu[l] - gd[l]) / (2 * h);
-                assertEquals(fd, hess[l][k], 1e-4 * Math.max(1, Math.abs(fd)), "seed " + seed + ", H_" + l + k);
+                // σ²'s row and column come from the scale identity Hθ = −g − ∇ρ, which carries the forward-difference
+                // errors of the other columns divided by σ²: 3.4e-4 relative at seed 7048 (a variance of 0.0025)
+                double tol = k == 0 || l == 0 ? 1e-3 : 1e-4;
+                assertEquals(fd, hess[l][k], tol * Math.max(1, Math.abs(fd)), "seed " + seed + ", H_" + l + k);
             }
         }
     }
