@@ -21,6 +21,8 @@ import java.util.Map;
  * @param singular          true for a boundary fit (a variance at zero or a correlation at ±1)
  * @param summary           the estimator's own report (status, iterations, trace, ...)
  * @param provenance        data fingerprint, structures, method, estimator settings, lmm4j version
+ * @param termEffects       for crossed terms on the blocked path, the BLUPs by term (in the formula's order) and level
+ *                          ({@code levels × q_k} each, lme4's {@code ranef}); empty otherwise
  */
 public record FitResult(FitStatus status, String reason, Method method, String estimator, double criterion,
                         double minus2LogLik, double logLik, double aic, double bic, int parameters, int observations,
@@ -28,9 +30,23 @@ public record FitResult(FitStatus status, String reason, Method method, String e
                         double[][] covFixedEffects, List<String> occasionLabels, double[][] sigma,
                         List<String> randomNames, double[][] omega, List<String> groupIds, double[][] randomEffects,
                         double[] theta, boolean singular, List<String> warnings, OptimisationSummary summary,
-                        Map<String, String> provenance) {
+                        Map<String, String> provenance, List<double[][]> termEffects) {
+
+    /** A result whose BLUPs are by group ({@link #randomEffects}), none by term and level. */
+    public FitResult(FitStatus status, String reason, Method method, String estimator, double criterion,
+                     double minus2LogLik, double logLik, double aic, double bic, int parameters, int observations,
+                     int groups, List<String> fixedNames, double[] fixedEffects, double[] standardErrors,
+                     double[][] covFixedEffects, List<String> occasionLabels, double[][] sigma,
+                     List<String> randomNames, double[][] omega, List<String> groupIds, double[][] randomEffects,
+                     double[] theta, boolean singular, List<String> warnings, OptimisationSummary summary,
+                     Map<String, String> provenance) {
+        this(status, reason, method, estimator, criterion, minus2LogLik, logLik, aic, bic, parameters, observations,
+                groups, fixedNames, fixedEffects, standardErrors, covFixedEffects, occasionLabels, sigma, randomNames,
+                omega, groupIds, randomEffects, theta, singular, warnings, summary, provenance, List.of());
+    }
 
     public FitResult {
+        termEffects = termEffects == null ? List.of() : termEffects.stream().map(FitResult::copy).toList();
         warnings = List.copyOf(warnings);
         provenance = Map.copyOf(provenance);
         fixedNames = List.copyOf(fixedNames);
@@ -82,6 +98,12 @@ public record FitResult(FitStatus status, String reason, Method method, String e
     @Override
     public double[][] randomEffects() {
         return copy(randomEffects);
+    }
+
+    /** The BLUPs by term and level (copies); empty unless the model has crossed terms on the blocked path. */
+    @Override
+    public List<double[][]> termEffects() {
+        return termEffects.stream().map(FitResult::copy).toList();
     }
 
     /** θ̂ (a copy). */

@@ -183,7 +183,9 @@ public record CentredRandomEffects(int intercept, double[] means) implements jav
             blups[i] = blup(blups[i]);
         }
         Map<String, String> provenance = new LinkedHashMap<>(r.provenance());
-        provenance.put("data", FitAssembler.fingerprint(original.data()));
+        if (!original.data().distributed()) { // groups elsewhere: the fit's own (order-free) fingerprint stays
+            provenance.put("data", FitAssembler.fingerprint(original.data()));
+        }
         provenance.put("randomEffectsCentring", describe(original.data().randomNames()));
         return new FitResult(r.status(), r.reason(), r.method(), r.estimator(), r.criterion(), r.minus2LogLik(),
                 r.logLik(), r.aic(), r.bic(), r.parameters(), r.observations(), r.groups(), r.fixedNames(),

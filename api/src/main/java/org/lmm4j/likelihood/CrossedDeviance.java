@@ -151,6 +151,42 @@ final class CrossedDeviance {
         return out;
     }
 
+    /**
+     * The conditional modes (BLUPs) by term and level, b̂_l = Λ_k û_l with û the penalised least-squares solution
+     * at θ (lme4's {@code ranef}): one {@code levels × q_k} array per term, in the frame's order and its levels'
+     * order; null when θ is inadmissible.
+     */
+    double[][][] effects(CovarianceMatrices c) {
+        double[][] lam = lambdas(c);
+        if (lam == null) {
+            return null;
+        }
+        BlockedPenalisedLeastSquares.Evaluation ev = pls.evaluate(lam, reml, BlockedPenalisedLeastSquares.SOLUTION,
+                true);
+        if (ev == null) {
+            return null;
+        }
+        double[][][] out = new double[frameTerms.size()][][];
+        for (int k = 0; k < frameIndex.length; k++) {
+            int f = frameIndex[k];
+            int d = frameTerms.get(f).q();
+            int levels = frameTerms.get(f).levelCount();
+            double[] u = ev.u()[k];
+            double[][] b = new double[levels][d];
+            for (int l = 0; l < levels; l++) {
+                for (int a = 0; a < d; a++) {
+                    double s = 0;
+                    for (int e = 0; e < d; e++) { // Λ_k lower triangular, or symmetric where Ω_k is singular
+                        s += lam[k][a * d + e] * u[l * d + e];
+                    }
+                    b[l][a] = s;
+                }
+            }
+            out[f] = b;
+        }
+        return out;
+    }
+
     /** The profile over β at c (model coordinates), or the inadmissible profile. */
     Profile profile(CovarianceMatrices c) {
         double[][] lam = lambdas(c);

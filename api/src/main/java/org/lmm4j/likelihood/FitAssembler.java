@@ -59,8 +59,15 @@ public final class FitAssembler {
         for (int i = 0; i < p; i++) {
             se[i] = Math.sqrt(cov[i][i]);
         }
-        // crossed terms: one group of all rows, whose BLUPs by group mean nothing (BLUPs by level are not reported yet)
+        // crossed terms on the blocked path: one group of all rows, whose BLUPs by group mean nothing; by term and level
         boolean byGroup = !deviance.isCrossed();
+        List<double[][]> termEffects = new ArrayList<>();
+        if (!byGroup && pr.admissible()) {
+            double[][][] e = deviance.termEffects(theta);
+            if (e != null) {
+                termEffects.addAll(List.of(e));
+            }
+        }
         double[][] blups = data.q() > 0 && pr.admissible() && byGroup ? deviance.blups(theta, beta) : new double[0][];
         List<String> ids = new ArrayList<>();
         for (Group g : byGroup ? data.groups() : List.<Group>of()) {
@@ -85,7 +92,7 @@ public final class FitAssembler {
         return new FitResult(status, reason, model.method(), s.estimator(), criterion, m2ll, -m2ll / 2,
                 m2ll + 2 * k, m2ll + k * Math.log(n), k, n, data.groupCount(), data.fixedNames(), beta, se, cov,
                 data.occasionLabels(), c.sigma(), data.randomNames(), data.q() > 0 ? c.omega() : null, ids, blups,
-                theta.clone(), singular, warnings, s, provenance);
+                theta.clone(), singular, warnings, s, provenance, termEffects);
     }
 
     /**

@@ -453,6 +453,17 @@ public final class ProfiledDeviance {
         return new CriterionPath.Point(covariances(theta), dSigma, dOmega, working.beta(), aInv, reml, p, q);
     }
 
+    /**
+     * Crossed terms on the blocked path: the BLUPs by term and level ({@code levels × q_k} per term, in the frame's
+     * order), or null when θ is inadmissible.
+     */
+    public double[][][] termEffects(double[] theta) {
+        if (crossed == null) {
+            throw new UnsupportedOperationException("BLUPs by term and level are for crossed terms on the blocked path");
+        }
+        return crossed.effects(covariances(theta));
+    }
+
     /** The labels of the groups, in the order of {@link #blups}. */
     public List<String> groupIds() {
         return path.groupIds();

@@ -57,6 +57,11 @@ public record CrossedTerms(ModelFrame frame, List<String> labels) {
             throw new IllegalArgumentException("crossed random terms (" + String.join(", ", names) + ") with "
                     + randomEffects(frame) + " random effects fit the one-group path, not the blocked one");
         }
+        return forFrame(frame);
+    }
+
+    /** The terms of a frame with lme4's labels, whatever its size (tests force the blocked path with it). */
+    public static CrossedTerms forFrame(ModelFrame frame) {
         return new CrossedTerms(frame, NestedTerms.labels(frame.terms()));
     }
 

@@ -89,21 +89,29 @@ public final class ModelFactory {
      */
     static MixedModel fromFrame(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
         if (CrossedTerms.usesBlockedPath(frame)) { // crossed and too large for one group
-            CrossedTerms crossed = CrossedTerms.of(frame);
-            java.util.List<TermBlocks.Block> blocks = new java.util.ArrayList<>();
-            for (int k = 0; k < frame.terms().size(); k++) {
-                RandomEffectsTerm t = frame.terms().get(k);
-                blocks.add(new TermBlocks.Block(crossed.labels().get(k), plugins.structure(t.structure()), t.q(), 1));
-            }
-            LOG.debug("crossed random terms {}: the blocked penalised least squares path", crossed.levelCounts());
-            return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks, crossed), method == null ? Method.ML : method,
-                    crossed);
+            return blocked(frame, sigma, method, plugins);
         }
         NestedTerms nested = NestedTerms.of(frame);
         nested.requireResidualFits(sigma.name(), sigma.isScalar());
         TermBlocks omega = TermBlocks.of(nested, plugins::structure);
         StructuredSigmaBudget.check(nested.data(), sigma, Runtime.getRuntime().maxMemory());
         return new MixedModel(nested.data(), sigma, omega, method == null ? Method.ML : method);
+    }
+
+    /**
+     * The model of crossed terms on the blocked penalised least squares path ({@link CrossedTerms}; Σ = σ²I, Ω =
+     * blockdiag(Ω_1, …, Ω_K)), whatever their size: what {@link #fromFrame} gives crossed terms too large for one group.
+     */
+    public static MixedModel blocked(ModelFrame frame, CovarianceStructure sigma, Method method, Plugins plugins) {
+        CrossedTerms crossed = CrossedTerms.forFrame(frame);
+        java.util.List<TermBlocks.Block> blocks = new java.util.ArrayList<>();
+        for (int k = 0; k < frame.terms().size(); k++) {
+            RandomEffectsTerm t = frame.terms().get(k);
+            blocks.add(new TermBlocks.Block(crossed.labels().get(k), plugins.structure(t.structure()), t.q(), 1));
+        }
+        LOG.debug("crossed random terms {}: the blocked penalised least squares path", crossed.levelCounts());
+        return new MixedModel(crossed.data(), sigma, TermBlocks.of(blocks, crossed), method == null ? Method.ML : method,
+                crossed);
     }
 
     private static void requireColumn(DataTable table, String column, String option) {

@@ -246,7 +246,7 @@ public final class SparkFit {
                 r.logLik(), r.aic(), r.bic(), r.parameters(), r.observations(), r.groups(), r.fixedNames(),
                 r.fixedEffects(), r.standardErrors(), r.covFixedEffects(), r.occasionLabels(), r.sigma(),
                 r.randomNames(), r.omega(), r.groupIds(), r.randomEffects(), r.theta(), r.singular(), r.warnings(),
-                r.summary(), provenance);
+                r.summary(), provenance, r.termEffects());
     }
 
     /** The BLUPs of the fit as a data set (group, then one column per random effect). */

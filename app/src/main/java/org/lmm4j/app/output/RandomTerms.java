@@ -42,12 +42,17 @@ public record RandomTerms(List<Term> terms) {
         NestedTerms layout = blocks.layout();
         List<Term> out = new ArrayList<>();
         if (layout == null && blocks.crossed() != null) {
-            // crossed terms: Ω = blockdiag(Ω_1, …, Ω_K), one copy each; BLUPs by level are not reported yet
+            // crossed terms on the blocked path: Ω = blockdiag(Ω_1, …, Ω_K), one copy each; BLUPs by term and level
             org.lmm4j.model.CrossedTerms crossed = blocks.crossed();
+            List<double[][]> effects = r.termEffects();
             for (int k = 0; k < blocks.blocks().size(); k++) {
                 org.lmm4j.model.RandomEffectsTerm t = crossed.frame().terms().get(k);
+                Map<String, double[]> byLevel = new java.util.LinkedHashMap<>();
+                for (int l = 0; k < effects.size() && l < t.levelCount(); l++) {
+                    byLevel.put(t.levels().get(l), effects.get(k)[l]);
+                }
                 out.add(new Term(crossed.labels().get(k), t.group(), blocks.blocks().get(k).structure().name(),
-                        t.levelCount(), t.columnNames(), blocks.termMatrix(r.omega(), k), Map.of()));
+                        t.levelCount(), t.columnNames(), blocks.termMatrix(r.omega(), k), byLevel));
             }
             return new RandomTerms(out);
         }

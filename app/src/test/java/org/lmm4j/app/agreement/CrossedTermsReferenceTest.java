@@ -2,6 +2,7 @@ package org.lmm4j.app.agreement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import java.io.IOException;
@@ -117,6 +118,60 @@ class CrossedTermsReferenceTest {
         }
         assertEquals(model.data().q(), blups, "every level's BLUPs compared (Q = Σ_k L_k q_k)");
         assertEquals(c.key().equals("boundary"), fit.singular(), key + ": lme4's isSingular");
+    }
+
+    /**
+     * The blocked penalised least squares path (the one of large crossed designs such as InstEval), forced on these
+     * small ones, against the same lme4 figures: −2 log L, σ², Ω_k and every BLUP by level, by Newton, ML and REML.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("blockedRuns")
+    void theBlockedPathMatchesLme4TooBlupsIncluded(Case c, Method method) throws IOException {
+        String key = c.key() + "." + (method == Method.ML ? "ml" : "reml");
+        MixedModel model;
+        try (InputStream in = CrossedTermsReferenceTest.class.getResourceAsStream("/crossed/" + c.file())) {
+            DataTable table = CsvTableReader.read(in, c.file());
+            org.lmm4j.model.ModelFrame frame = org.lmm4j.formula.ModelCompiler.compile(table, c.formula(),
+                    org.lmm4j.formula.CompileOptions.none()).frame();
+            model = ModelFactory.blocked(frame, PLUGINS.structure("scalar"), method, PLUGINS);
+        }
+        assertNotNull(model.crossed(), "the blocked path");
+        FitResult fit = PLUGINS.estimator("newton").fit(model, FitOptions.defaults());
+        assertEquals(FitStatus.CONVERGED, fit.status(), key + ": " + fit.reason());
+        assertEquals(REFERENCE.get(key + ".m2ll"), fit.minus2LogLik(), 1e-6, key + " −2 log L");
+        assertClose(REFERENCE.get(key + ".sigma2"), fit.sigma()[0][0], key + " σ²");
+        RandomTerms terms = RandomTerms.of(fit, (TermBlocks) model.randomEffects());
+        int blups = 0;
+        for (RandomTerms.Term t : terms.terms()) {
+            List<String> names = t.names();
+            for (int a = 0; a < names.size(); a++) {
+                for (int b = 0; b <= a; b++) {
+                    String k = key + ".omega." + t.label() + "." + names.get(a) + "." + names.get(b);
+                    assertClose(REFERENCE.get(k), t.omega()[a][b], k);
+                }
+            }
+            assertEquals(t.levels(), t.effects().size(), t.label() + ": one BLUP row per level");
+            for (Map.Entry<String, double[]> e : t.effects().entrySet()) {
+                for (int a = 0; a < names.size(); a++) {
+                    String k = key + ".ranef." + t.grouping() + "." + e.getKey() + "." + names.get(a);
+                    Double expected = REFERENCE.get(k);
+                    assertNotNull(expected, k);
+                    assertEquals(expected, e.getValue()[a], 1e-3 * Math.max(Math.sqrt(t.omega()[a][a]), 1e-3), k);
+                    blups++;
+                }
+            }
+        }
+        assertTrue(blups > 0, "BLUPs compared");
+    }
+
+    static List<Arguments> blockedRuns() {
+        List<Arguments> out = new ArrayList<>();
+        for (Case c : CASES.subList(0, 2)) {
+            for (Method m : Method.values()) {
+                out.add(Arguments.of(c, m));
+            }
+        }
+        return out;
     }
 
     static MixedModel model(Case c, Method method) {
