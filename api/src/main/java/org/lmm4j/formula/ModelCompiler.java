@@ -242,7 +242,9 @@ public final class ModelCompiler {
                 }
             }
             List<String> fixedNames = fixed.stream().map(Column::name).toList();
-            DesignColumns.checkRank(xByColumn, fixedNames);
+            if (options.coding() == null) {
+                DesignColumns.checkRank(xByColumn, fixedNames);
+            }
             List<RandomEffectsTerm> terms = new ArrayList<>();
             List<LevelCodes> termLevels = new ArrayList<>();
             for (int t = 0; t < randoms.size(); t++) {

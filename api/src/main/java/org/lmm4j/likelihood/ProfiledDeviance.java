@@ -108,7 +108,12 @@ public final class ProfiledDeviance {
 
     /** The rule: the sufficient statistics when Σ = σ²I (and the data have occasions), else the block path. */
     public static boolean usesSufficientStatistics(MixedModel model) {
-        return model.residual().isScalar() && model.data().occasions() > 0;
+        return usesSufficientStatistics(model.residual(), model.data().occasions());
+    }
+
+    /** The same rule from Σ's structure and the number of occasions. */
+    public static boolean usesSufficientStatistics(CovarianceStructure residual, int occasions) {
+        return residual.isScalar() && occasions > 0;
     }
 
     /** The model this deviance belongs to. */

@@ -117,13 +117,37 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
         int outer = outerTerm(frame);
         if (outer >= 0) {
             NestedTerms nested = regroup(frame, terms.get(outer).levelOfRow(), terms.get(outer).levels(),
-                    terms.get(outer).group(), outer, MAX_RANDOM_EFFECTS);
+                    terms.get(outer).group(), outer, MAX_RANDOM_EFFECTS, null);
             if (nested != null) {
                 return nested;
             }
         }
         requireOneGroupFits(frame);
         return oneGroup(frame);
+    }
+
+    /**
+     * The regrouping of one part of a larger frame by its outer factor (a partition of a distributed data set, whose
+     * groups are whole in it), each term padded to at least {@code copies[k]} slots: the maximum over all parts of
+     * {@link Term#copies}, so that every part's groups have the same columns of Z as the whole frame's would.
+     *
+     * @throws InputException when the terms do not nest in one factor, or a group would carry more than
+     *                        {@value #MAX_RANDOM_EFFECTS} random effects
+     */
+    public static NestedTerms ofPart(ModelFrame frame, int[] copies) {
+        int outer = outerTerm(frame);
+        if (outer < 0) {
+            throw new InputException("the random terms " + labels(frame.terms()) + " are crossed: on a distributed data "
+                    + "set only terms that nest within one factor are fitted so far");
+        }
+        RandomEffectsTerm o = frame.terms().get(outer);
+        NestedTerms nested = regroup(frame, o.levelOfRow(), o.levels(), o.group(), outer, MAX_RANDOM_EFFECTS, copies);
+        if (nested == null) {
+            throw new InputException("the random terms " + labels(frame.terms()) + " would carry more than "
+                    + MAX_RANDOM_EFFECTS + " random effects in a group of " + o.group() + "; on a distributed data set "
+                    + "that is not fitted so far");
+        }
+        return nested;
     }
 
     /**
@@ -134,7 +158,7 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
      * the group's Z itself holds N·Q numbers, hence {@link #fitsOneGroup}. No limit is checked here.
      */
     public static NestedTerms oneGroup(ModelFrame frame) {
-        return regroup(frame, new int[frame.observations()], List.of(ONE_GROUP), ONE_GROUP, -1, Integer.MAX_VALUE);
+        return regroup(frame, new int[frame.observations()], List.of(ONE_GROUP), ONE_GROUP, -1, Integer.MAX_VALUE, null);
     }
 
     /** The id and the grouping name of the one group of {@link #oneGroup}. */
@@ -241,7 +265,7 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
      * term, or −1; null, before the groups are built, when they would carry more than {@code maxQ} random effects.
      */
     private static NestedTerms regroup(ModelFrame frame, int[] groupOfRow, List<String> groupLevels, String grouping,
-                                       int outer, int maxQ) {
+                                       int outer, int maxQ, int[] minCopies) {
         List<RandomEffectsTerm> terms = frame.terms();
         int n = groupLevels.size();
         int rows = frame.observations();
@@ -266,7 +290,7 @@ public record NestedTerms(ModelData data, List<Term> terms, int outer) {
         for (int k = 0; k < terms.size(); k++) {
             RandomEffectsTerm t = terms.get(k);
             int[][] levelOfSlot = new int[n][];
-            int copies = 1;
+            int copies = minCopies == null ? 1 : minCopies[k];
             // each level lies in one group (nesting), so a level's slot is assigned once
             int[] slotOfLevel = new int[t.levelCount()];
             java.util.Arrays.fill(slotOfLevel, -1);

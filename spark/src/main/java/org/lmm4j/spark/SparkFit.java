@@ -29,6 +29,7 @@ import org.lmm4j.likelihood.WorkingDesign;
 import org.lmm4j.model.DataMoments;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
+import org.lmm4j.model.NestedTerms;
 import org.lmm4j.optimise.Fitting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,12 +90,55 @@ public final class SparkFit {
     }
 
     /** One partition's first pass. */
-    record FirstPass(int index, ModelData header, String omegaStructure, int groups, WorkingDesign.Rows rows,
+    record FirstPass(int index, ModelData header, Terms terms, int groups, WorkingDesign.Rows rows,
                      DataMoments design) implements Serializable {
     }
 
     /** One partition's second pass: its cached share of the criterion and the moments of its residuals. */
-    record SecondPass(Part part, DataMoments moments) implements Serializable {
+    record SecondPass(Part part, DataMoments moments, ModelData header) implements Serializable {
+    }
+
+    /**
+     * Several random terms nested in one factor, as one partition regroups them ({@link NestedTerms#ofPart}): each
+     * term's label, structure, q_k and number of slots M_k (the partition's own, or at least the given ones).
+     */
+    record Terms(String[] labels, String[] structures, int[] dims, int[] copies) implements Serializable {
+
+        static Terms of(NestedTerms nested) {
+            int k = nested.terms().size();
+            Terms t = new Terms(new String[k], new String[k], new int[k], new int[k]);
+            for (int i = 0; i < k; i++) {
+                NestedTerms.Term term = nested.terms().get(i);
+                t.labels[i] = term.label();
+                t.structures[i] = term.term().structure();
+                t.dims[i] = term.q();
+                t.copies[i] = term.copies();
+            }
+            return t;
+        }
+
+        /** The slots of both (the larger M_k of each term). */
+        Terms max(Terms o) {
+            int[] c = copies.clone();
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Math.max(c[i], o.copies[i]);
+            }
+            return new Terms(labels, structures, dims, c);
+        }
+
+        /** q = Σ_k M_k q_k. */
+        int q() {
+            int q = 0;
+            for (int i = 0; i < dims.length; i++) {
+                q += copies[i] * dims[i];
+            }
+            return q;
+        }
+    }
+
+    /** A partition's groups: the one-term model's, or several nested terms regrouped with at least {@code copies}. */
+    private static ModelData groupsOf(org.lmm4j.formula.CompiledModel cm, int[] copies) {
+        return cm.multiTerm() ? NestedTerms.ofPart(cm.frame(), copies).data() : cm.data();
     }
 
     /** Fits the model of {@code request} to {@code data} with {@code estimator}. */
@@ -123,18 +167,23 @@ public final class SparkFit {
         JavaRDD<Row> rows = frame.rows().javaRDD();
 
         List<FirstPass> first = new ArrayList<>(collect(rows.mapPartitionsWithIndex((index, it) -> {
-            ModelData d = SparkFrame.compile(it, columns, numeric, formula, coded, index);
-            if (d == null) {
+            org.lmm4j.formula.CompiledModel cm = SparkFrame.compile(it, columns, numeric, formula, coded, index);
+            if (cm == null) {
                 return List.<FirstPass>of().iterator();
             }
+            Terms local = cm.multiTerm() ? Terms.of(NestedTerms.ofPart(cm.frame(), null)) : null;
+            ModelData d = groupsOf(cm, null);
             WorkingDesign.Rows r = new WorkingDesign.Rows(d.p());
-            DataMoments z = new DataMoments(new double[d.p()], true, d.occasions(), d.q(), false);
+            // Z's moments decide the centring of one term's design (several terms' padded Z is not centred)
+            DataMoments z = new DataMoments(new double[d.p()], true, d.occasions(), local == null ? d.q() : 0, false);
             for (Group g : d.groups()) {
                 r.add(g);
-                z.add(g);
+                if (local == null) {
+                    z.add(g);
+                }
             }
             ModelData header = withoutGroups(d, null);
-            return List.of(new FirstPass(index, header, null, d.groupCount(), r, z)).iterator();
+            return List.of(new FirstPass(index, header, local, d.groupCount(), r, z)).iterator();
         }, true)));
         first.sort(java.util.Comparator.comparingInt(FirstPass::index));
         LOG.info("first pass (compile, triangle of [X y], moments of Z) in {} ms", (System.nanoTime() - framed) / 1_000_000);
@@ -142,10 +191,15 @@ public final class SparkFit {
             throw new InputException("the Spark data set has no rows to fit");
         }
         ModelData header = first.get(0).header();
+        Terms terms = first.get(0).terms();
+        for (FirstPass f : first) {
+            terms = terms == null ? null : terms.max(f.terms());
+        }
+        int[] copies = terms == null ? null : terms.copies();
         int p = header.p();
-        int q = header.q();
+        int q = terms == null ? header.q() : terms.q();
         WorkingDesign.Rows triangle = new WorkingDesign.Rows(p);
-        DataMoments zMoments = new DataMoments(new double[p], true, header.occasions(), q, false);
+        DataMoments zMoments = new DataMoments(new double[p], true, header.occasions(), terms == null ? q : 0, false);
         Map<Integer, Integer> firstGroup = new LinkedHashMap<>();
         int groups = 0;
         for (FirstPass f : first) {
@@ -154,7 +208,8 @@ public final class SparkFit {
             firstGroup.put(f.index(), groups);
             groups += f.groups();
         }
-        CovarianceStructure omega = q == 0 ? null : omegaStructure(request, formula);
+        CovarianceStructure omega = q == 0 ? null : terms == null ? omegaStructure(request, formula)
+                : termBlocks(request, terms);
         List<String> notes = new ArrayList<>(header.notes());
         if (frame.dropped() > 0) {
             notes.add(frame.dropped() + (frame.dropped() == 1 ? " row with missing values dropped"
@@ -162,19 +217,20 @@ public final class SparkFit {
         }
         ModelData described = new ModelData(List.of(), header.fixedNames(), header.randomNames(), header.response(),
                 header.grouping(), header.occasionLabels(), Math.toIntExact(frame.dropped()), notes, zMoments);
-        MixedModel original = new MixedModel(described, request.residual(), omega, request.method());
-        CentredRandomEffects centring = CentredRandomEffects.of(original);
+        CentredRandomEffects centring = terms == null
+                ? CentredRandomEffects.of(new MixedModel(described, request.residual(), omega, request.method())) : null;
         WorkingDesign transform = WorkingDesign.of(triangle);
         double[] ols = transform.leastSquares();
-        boolean sufficient = ProfiledDeviance.usesSufficientStatistics(original);
+        boolean sufficient = ProfiledDeviance.usesSufficientStatistics(request.residual(), header.occasions());
         boolean scalar = request.residual().isScalar();
         int t = header.occasions();
 
         JavaRDD<SecondPass> second = rows.mapPartitionsWithIndex((index, it) -> {
-            ModelData d = SparkFrame.compile(it, columns, numeric, formula, coded, index);
-            if (d == null) {
+            org.lmm4j.formula.CompiledModel cm = SparkFrame.compile(it, columns, numeric, formula, coded, index);
+            if (cm == null) {
                 return List.<SecondPass>of().iterator();
             }
+            ModelData d = groupsOf(cm, copies);
             DataMoments m = new DataMoments(ols, scalar, t, q, true);
             List<Group> working = new ArrayList<>(d.groupCount());
             for (Group g : d.groups()) {
@@ -183,11 +239,14 @@ public final class SparkFit {
                 working.add(transform.working(c));
             }
             Part part = Part.of(index, firstGroup.get(index), working, p, q, sufficient);
-            return List.of(new SecondPass(part, m)).iterator();
+            return List.of(new SecondPass(part, m, withoutGroups(d, null))).iterator();
         }, true).persist(StorageLevel.MEMORY_ONLY());
-        List<DataMoments> byPart = collect(second.map(SecondPass::moments));
+        List<SecondPass> byPart = collect(second.map(sp -> new SecondPass(null, sp.moments(), sp.header())));
         DataMoments moments = new DataMoments(ols, scalar, t, q, true);
-        byPart.forEach(moments::merge);
+        byPart.forEach(sp -> moments.merge(sp.moments()));
+        if (terms != null) { // the slots' names, as every partition now has them
+            header = byPart.get(0).header();
+        }
         long reduced = System.nanoTime();
         LOG.info("reduced {} rows in {} groups over {} partitions in {} ms", moments.rows(), moments.groups(),
                 first.size(), (reduced - start) / 1_000_000);
@@ -220,7 +279,7 @@ public final class SparkFit {
         second.unpersist(false);
         LOG.info("fitted in {} ms: {} evaluations, {} iterations", (done - reduced) / 1_000_000, counter.evaluations(),
                 fit.summary().iterations());
-        return new Result(fit, new MixedModel(described, request.residual(), omega, request.method()),
+        return new Result(fit, model,
                 blupDataset(spark, fit, header), (reduced - start) / 1_000_000,
                 (done - reduced) / 1_000_000, counter.evaluations(), first.size());
     }
@@ -234,6 +293,20 @@ public final class SparkFit {
                     + String.join(", ", request.structures().keySet()));
         }
         return s;
+    }
+
+    private static CovarianceStructure termBlocks(Request request, Terms terms) {
+        List<org.lmm4j.likelihood.TermBlocks.Block> blocks = new ArrayList<>();
+        for (int k = 0; k < terms.labels().length; k++) {
+            CovarianceStructure s = request.structures().get(terms.structures()[k]);
+            if (s == null) {
+                throw new InputException("unknown covariance structure \"" + terms.structures()[k] + "\"; known: "
+                        + String.join(", ", request.structures().keySet()));
+            }
+            blocks.add(new org.lmm4j.likelihood.TermBlocks.Block(terms.labels()[k], s, terms.dims()[k],
+                    terms.copies()[k]));
+        }
+        return org.lmm4j.likelihood.TermBlocks.of(blocks);
     }
 
     private static ModelData withoutGroups(ModelData d, DataMoments summary) {

@@ -56,10 +56,7 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
     /** Prepares {@code data} for {@code formulaText} ({@code partitions} ≤ 0: four per core of the cluster). */
     static SparkFrame of(Dataset<Row> data, String formulaText, CompileOptions options, int partitions) {
         Formula formula = Formula.parse(formulaText);
-        if (formula.randomTerms().size() > 1) {
-            throw new InputException("several random terms (" + formula.randomTerms().stream().map(RandomTerm::label)
-                    .toList() + ") are fitted in-process only so far; on Spark a model has at most one random term");
-        }
+        List<String> outer = outerFactors(formula);
         if (formula.dataDependent()) {
             throw new InputException("poly() and scale() take their values from all rows at once, which a data set "
                     + "split over machines does not have in one place; compute the column before fitting");
@@ -69,10 +66,9 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
         used.add(formula.response());
         Set<String> factors = new LinkedHashSet<>();
         List<Term> terms = new ArrayList<>(formula.terms());
-        List<String> grouping = new ArrayList<>();
+        List<String> grouping = new ArrayList<>(outer);
         for (RandomTerm r : formula.randomTerms()) {
             terms.addAll(r.terms());
-            grouping.addAll(r.factors());
         }
         for (Term t : terms) {
             for (Variable v : t.variables()) {
@@ -92,6 +88,15 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
             grouping.add(options.groupColumn());
         }
         used.addAll(grouping);
+        for (RandomTerm r : formula.randomTerms()) {
+            for (String f : r.factors()) {
+                if (!schema.contains(f)) {
+                    throw new InputException("column \"" + f + "\" of the random term " + r.label()
+                            + " is not in the Spark data set; columns are: " + String.join(", ", schema));
+                }
+                used.add(f);
+            }
+        }
         if (options.timeColumn() != null) {
             used.add(options.timeColumn());
         }
@@ -159,6 +164,28 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
                 options.withCoding(new Coding(levels, occasions)), all - keptRows);
     }
 
+    /**
+     * The grouping columns that keep every group whole: the one random term's factors, or, for several terms, the
+     * factors every term's grouping contains (the outer factor of nested terms, {@code batch} in
+     * {@code (1 | batch/cask)}); crossed terms have none and are refused.
+     */
+    private static List<String> outerFactors(Formula formula) {
+        List<RandomTerm> randoms = formula.randomTerms();
+        if (randoms.isEmpty()) {
+            return List.of();
+        }
+        List<String> common = new ArrayList<>(randoms.get(0).factors());
+        for (RandomTerm r : randoms) {
+            common.retainAll(r.factors());
+        }
+        if (common.isEmpty()) {
+            throw new InputException("the random terms " + randoms.stream().map(RandomTerm::label).toList()
+                    + " are crossed (no factor holds them all): on Spark only terms that nest within one factor are "
+                    + "fitted so far");
+        }
+        return randoms.size() == 1 ? randoms.get(0).factors() : common;
+    }
+
     private static StructField field(Dataset<Row> data, String name) {
         return data.schema().apply(name);
     }
@@ -183,8 +210,8 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
      * Compiles the rows of one partition into its groups (none for an empty partition). The rows are read once into
      * one primitive array per numeric column (and one array of cells per text column); no row is kept as an object.
      */
-    static ModelData compile(Iterator<Row> rows, List<String> columns, boolean[] numeric, String formula,
-                             CompileOptions options, int partition) {
+    static org.lmm4j.formula.CompiledModel compile(Iterator<Row> rows, List<String> columns, boolean[] numeric,
+                                                   String formula, CompileOptions options, int partition) {
         int width = columns.size();
         double[][] values = new double[width][];
         String[][] cells = new String[width][];
@@ -229,6 +256,6 @@ record SparkFrame(Dataset<Row> rows, List<String> columns, boolean[] numeric, St
             cells[c] = null;
         }
         DataTable table = new DataTable("partition " + partition, columns, data, null, List.of(), null);
-        return ModelCompiler.compile(table, formula, options).data();
+        return ModelCompiler.compile(table, formula, options);
     }
 }
