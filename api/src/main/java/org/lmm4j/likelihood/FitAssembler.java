@@ -10,6 +10,7 @@ import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
 import org.lmm4j.api.OptimisationSummary;
 import org.lmm4j.optimise.Boundary;
+import org.lmm4j.model.DataMoments;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -104,26 +105,16 @@ public final class FitAssembler {
     public static String fingerprint(ModelData data) {
         long h = 0x243F6A8885A308D3L;
         for (Group g : data.groups()) {
-            h = mix(h, g.size());
+            h = DataMoments.mix(h, g.size());
             for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
                 for (double v : a) {
-                    h = mix(h, Double.doubleToLongBits(v));
+                    h = DataMoments.mix(h, Double.doubleToLongBits(v));
                 }
             }
             for (int t : g.occasion()) {
-                h = mix(h, t);
+                h = DataMoments.mix(h, t);
             }
         }
-        return String.format("%016x", finish(h));
-    }
-
-    private static long mix(long h, long v) {
-        return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
-    }
-
-    private static long finish(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return String.format("%016x", DataMoments.finish(h));
     }
 }

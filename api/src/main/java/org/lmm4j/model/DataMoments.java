@@ -127,13 +127,19 @@ public final class DataMoments implements java.io.Serializable {
         for (int v : g.occasion()) {
             h = mix(h, v);
         }
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return h ^ (h >>> 31);
+        return finish(h);
     }
 
-    private static long mix(long h, long v) {
+    /** One step of the 64-bit multiply–xorshift hash of the data (the fingerprints' one mixing function). */
+    public static long mix(long h, long v) {
         return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    }
+
+    /** The splitmix64 finaliser of that hash. */
+    public static long finish(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** n, the number of groups. */

@@ -92,30 +92,7 @@ class CrossedTermsReferenceTest {
                     1e-5 * REFERENCE.get(key + ".se." + c.fixed().get(b)), key + " se " + c.fixed().get(b));
         }
         assertClose(REFERENCE.get(key + ".sigma2"), fit.sigma()[0][0], key + " σ²");
-        RandomTerms terms = RandomTerms.of(fit, (TermBlocks) model.randomEffects());
-        int blups = 0;
-        for (RandomTerms.Term t : terms.terms()) {
-            List<String> names = t.names();
-            for (int a = 0; a < names.size(); a++) {
-                for (int b = 0; b <= a; b++) {
-                    String k = key + ".omega." + t.label() + "." + names.get(a) + "." + names.get(b);
-                    Double expected = REFERENCE.get(k);
-                    assertNotNull(expected, k);
-                    assertClose(expected, t.omega()[a][b], k);
-                }
-            }
-            assertEquals(t.levels(), t.effects().size(), t.label() + ": one BLUP row per level");
-            for (Map.Entry<String, double[]> e : t.effects().entrySet()) {
-                for (int a = 0; a < names.size(); a++) {
-                    String k = key + ".ranef." + t.grouping() + "." + e.getKey() + "." + names.get(a);
-                    Double expected = REFERENCE.get(k);
-                    assertNotNull(expected, k);
-                    double sd = Math.sqrt(t.omega()[a][a]);
-                    assertEquals(expected, e.getValue()[a], 1e-3 * Math.max(sd, 1e-3), k);
-                    blups++;
-                }
-            }
-        }
+        int blups = assertTermsMatch(fit, model, key);
         assertEquals(model.data().q(), blups, "every level's BLUPs compared (Q = Σ_k L_k q_k)");
         assertEquals(c.key().equals("boundary"), fit.singular(), key + ": lme4's isSingular");
     }
@@ -140,27 +117,7 @@ class CrossedTermsReferenceTest {
         assertEquals(FitStatus.CONVERGED, fit.status(), key + ": " + fit.reason());
         assertEquals(REFERENCE.get(key + ".m2ll"), fit.minus2LogLik(), 1e-6, key + " −2 log L");
         assertClose(REFERENCE.get(key + ".sigma2"), fit.sigma()[0][0], key + " σ²");
-        RandomTerms terms = RandomTerms.of(fit, (TermBlocks) model.randomEffects());
-        int blups = 0;
-        for (RandomTerms.Term t : terms.terms()) {
-            List<String> names = t.names();
-            for (int a = 0; a < names.size(); a++) {
-                for (int b = 0; b <= a; b++) {
-                    String k = key + ".omega." + t.label() + "." + names.get(a) + "." + names.get(b);
-                    assertClose(REFERENCE.get(k), t.omega()[a][b], k);
-                }
-            }
-            assertEquals(t.levels(), t.effects().size(), t.label() + ": one BLUP row per level");
-            for (Map.Entry<String, double[]> e : t.effects().entrySet()) {
-                for (int a = 0; a < names.size(); a++) {
-                    String k = key + ".ranef." + t.grouping() + "." + e.getKey() + "." + names.get(a);
-                    Double expected = REFERENCE.get(k);
-                    assertNotNull(expected, k);
-                    assertEquals(expected, e.getValue()[a], 1e-3 * Math.max(Math.sqrt(t.omega()[a][a]), 1e-3), k);
-                    blups++;
-                }
-            }
-        }
+        int blups = assertTermsMatch(fit, model, key);
         assertTrue(blups > 0, "BLUPs compared");
     }
 
@@ -181,6 +138,35 @@ class CrossedTermsReferenceTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Each term's Ω̂_k and every BLUP by level against lme4's; returns the number of BLUPs compared. */
+    private static int assertTermsMatch(FitResult fit, MixedModel model, String key) {
+        RandomTerms terms = RandomTerms.of(fit, (TermBlocks) model.randomEffects());
+        int blups = 0;
+        for (RandomTerms.Term t : terms.terms()) {
+            List<String> names = t.names();
+            for (int a = 0; a < names.size(); a++) {
+                for (int b = 0; b <= a; b++) {
+                    String k = key + ".omega." + t.label() + "." + names.get(a) + "." + names.get(b);
+                    Double expected = REFERENCE.get(k);
+                    assertNotNull(expected, k);
+                    assertClose(expected, t.omega()[a][b], k);
+                }
+            }
+            assertEquals(t.levels(), t.effects().size(), t.label() + ": one BLUP row per level");
+            for (Map.Entry<String, double[]> e : t.effects().entrySet()) {
+                for (int a = 0; a < names.size(); a++) {
+                    String k = key + ".ranef." + t.grouping() + "." + e.getKey() + "." + names.get(a);
+                    Double expected = REFERENCE.get(k);
+                    assertNotNull(expected, k);
+                    double sd = Math.sqrt(t.omega()[a][a]);
+                    assertEquals(expected, e.getValue()[a], 1e-3 * Math.max(sd, 1e-3), k);
+                    blups++;
+                }
+            }
+        }
+        return blups;
     }
 
     /** Within 1e-4 of the reference's magnitude (at least 1e-4 absolute). */
