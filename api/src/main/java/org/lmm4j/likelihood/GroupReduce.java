@@ -39,6 +39,18 @@ public final class GroupReduce {
                 groups.get(i)), merge);
     }
 
+    /** f(0..n−1) into a list in index order, computed on both cores above {@link #PARALLEL_THRESHOLD} observations. */
+    public static <T> List<T> map(int n, int observations, java.util.function.IntFunction<T> f) {
+        @SuppressWarnings("unchecked")
+        T[] out = (T[]) new Object[n];
+        IntStream range = IntStream.range(0, n);
+        if (observations >= PARALLEL_THRESHOLD && n > CHUNK) {
+            range = range.parallel();
+        }
+        range.forEach(i -> out[i] = f.apply(i));
+        return java.util.Arrays.asList(out);
+    }
+
     /** Reduces the group indices 0..n−1, each chunk with its own accumulator and scratch. */
     static <A, S> A reduce(int n, int observations, Supplier<A> make, Supplier<S> scratch, IndexedStep<A, S> step,
                            BinaryOperator<A> merge) {

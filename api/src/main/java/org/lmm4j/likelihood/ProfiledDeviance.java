@@ -116,6 +116,14 @@ public final class ProfiledDeviance {
         return residual.isScalar() && occasions > 0;
     }
 
+    /**
+     * β₀, the ordinary least-squares fit of y on X from the working transform ({@link WorkingDesign}), computed once
+     * for the criterion and the start values; null on the crossed-terms path, which keeps no transform.
+     */
+    public double[] leastSquares() {
+        return design == null ? null : design.leastSquares();
+    }
+
     /** The model this deviance belongs to. */
     public MixedModel model() {
         return model;

@@ -3,16 +3,19 @@ package org.lmm4j.likelihood;
 import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.MixedModel;
+import org.lmm4j.linalg.Cholesky;
 import org.lmm4j.linalg.Matrices;
+import org.lmm4j.linalg.SymmetricEigen;
 import org.lmm4j.model.DataMoments;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
 /**
- * Moment start values for θ, shared by all estimators: ordinary least squares for β, the
- * occasion-by-occasion scatter of the OLS residuals for Σ (pairwise over the groups that saw both
- * occasions), and for Ω a diagonal matrix that gives the random effects half the residual
- * variance. Each structure then projects its matrix with {@code start(...)}.
+ * Moment start values for θ, shared by all estimators: ordinary least squares for β; for a scalar Σ with random
+ * effects, Swamy's estimator from the within-group regressions of the OLS residuals on Z_i ({@link #swamy}); otherwise
+ * the occasion-by-occasion scatter of the OLS residuals for Σ (pairwise over the groups that saw both occasions), and
+ * for Ω a diagonal matrix that gives the random effects half the residual variance. Each structure then projects its
+ * matrix with {@code start(...)}.
  */
 public final class StartValues {
 
@@ -26,17 +29,27 @@ public final class StartValues {
      * each group's m_i² products once.
      */
     public static double[] moments(MixedModel model) {
-        if (model.crossed() != null) {
-            return crossed(model);
-        }
+        return moments(model, model.crossed() != null || model.data().summary() != null ? null : ols(model.data()));
+    }
+
+    /**
+     * The same with β_OLS given ({@link ProfiledDeviance#leastSquares}, so that the least-squares pass over the rows
+     * is made once); null computes it. The groups' moments are reduced on both cores, chunk by chunk in a fixed
+     * order ({@link GroupReduce}).
+     */
+    public static double[] moments(MixedModel model, double[] ols) {
         ModelData data = model.data();
+        if (model.crossed() != null) {
+            return crossed(model, ols != null ? ols : ols(data));
+        }
         if (data.summary() != null) {
             return moments(model, data.summary());
         }
-        DataMoments m = new DataMoments(ols(data), model.residual().isScalar(), data.occasions(), data.q(), false);
-        for (Group g : data.groups()) {
-            m.add(g);
-        }
+        double[] beta = ols != null ? ols : ols(data);
+        boolean scalar = model.residual().isScalar();
+        DataMoments m = GroupReduce.reduce(data.groups(), data.observations(),
+                () -> new DataMoments(beta, scalar, data.occasions(), data.q(), false), DataMoments::add,
+                DataMoments::merge);
         return moments(model, m);
     }
 
@@ -45,6 +58,10 @@ public final class StartValues {
         ModelData data = model.data();
         int q = data.q();
         boolean scalar = model.residual().isScalar();
+        double[][][] within = scalar && q > 0 ? swamy(moments, q) : null;
+        if (within != null) {
+            return concat(model.residual().start(within[0]), model.randomEffects().start(within[1]));
+        }
         int t = data.occasions();
         int tt = scalar ? 1 : t;
         double[][] sum = scalar ? new double[1][1] : moments.products();
@@ -102,6 +119,83 @@ public final class StartValues {
         return theta;
     }
 
+    /** Ω is kept at least this share of the coefficients' sampling covariance σ²M̄ in every direction ({@link #swamy}). */
+    static final double SAMPLING_FLOOR = 0.05;
+
+    /**
+     * Swamy's moment estimator (Swamy 1970) for a scalar Σ, from the within-group regressions of the OLS residuals on
+     * Z_i ({@link DataMoments}): σ² = Σ ‖r_i − Z_ib̂_i‖² / Σ (m_i − q), and with S_b the scatter of the groups'
+     * b̂_i about their mean and M̄ the mean of (Z_i'Z_i)⁻¹ (E S_b = Ω + σ²M̄),
+     * <pre>
+     *   Ω = S_b − σ²M̄,   its eigenvalues relative to σ²M̄ = LL' (those of L⁻¹ΩL⁻ᵀ) floored at {@value #SAMPLING_FLOOR}.
+     * </pre>
+     * The floor keeps the start inside the cone when the data say little about Ω. Returns {[σ²]}, Ω, or null (the
+     * plain start) with fewer than q + 2 groups whose Z_i has full column rank and more rows than columns.
+     */
+    static double[][][] swamy(DataMoments moments, int q) {
+        int n = moments.regressions();
+        double df = moments.withinDf();
+        double sigma2 = df > 0 ? moments.withinRss() / df : 0;
+        if (n < q + 2 || !(sigma2 > 0) || !Double.isFinite(sigma2)) {
+            return null;
+        }
+        double[] sums = moments.coefficientSums();
+        double[] products = moments.coefficientProducts();
+        double[] sampling = moments.samplingSums();
+        double[] omega = new double[q * q];
+        double[] noise = new double[q * q];
+        for (int a = 0; a < q; a++) {
+            for (int b = 0; b < q; b++) {
+                double scatter = (products[a * q + b] - sums[a] * sums[b] / n) / (n - 1);
+                noise[a * q + b] = sigma2 * sampling[a * q + b] / n;
+                omega[a * q + b] = scatter - noise[a * q + b];
+            }
+        }
+        if (!Cholesky.factor(noise, q)) {
+            return null;
+        }
+        // W = L⁻¹ΩL⁻ᵀ: L⁻¹Ω, transposed, then L⁻¹ again
+        Cholesky.forward(noise, q, omega, q);
+        double[] half = transpose(omega, q);
+        Cholesky.forward(noise, q, half, q);
+        SymmetricEigen eig = SymmetricEigen.of(Matrices.square(half, q));
+        double[] floored = eig.values().clone();
+        for (int j = 0; j < q; j++) {
+            floored[j] = Math.max(floored[j], SAMPLING_FLOOR);
+        }
+        double[] w = Matrices.flatten(eig.compose(floored));
+        // Ω = L W L'
+        double[][] out = new double[q][q];
+        for (int a = 0; a < q; a++) {
+            for (int b = 0; b < q; b++) {
+                double v = 0;
+                for (int c = 0; c <= a; c++) {
+                    for (int d = 0; d <= b; d++) {
+                        v += noise[a * q + c] * w[c * q + d] * noise[b * q + d];
+                    }
+                }
+                out[a][b] = v;
+            }
+        }
+        return new double[][][] {{{sigma2}}, out};
+    }
+
+    private static double[] transpose(double[] a, int n) {
+        double[] t = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                t[j * n + i] = a[i * n + j];
+            }
+        }
+        return t;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /**
      * The start of a model with crossed terms ({@link org.lmm4j.model.CrossedTerms}): moment equations on the OLS
      * residuals r (Henderson's method 3 in spirit). For column a of term k with level sums S_l = Σ_{j∈l} z_ja r_j and
@@ -113,10 +207,10 @@ public final class StartValues {
      * in an instructor's ratings, instructors in a department's). The linear system is solved for the ω and σ²; the
      * ω are floored at s²/100 (s² = Σ r²/(N − p)), σ² at s²/10, and Ω is diagonal.
      */
-    static double[] crossed(MixedModel model) {
+    static double[] crossed(MixedModel model, double[] ols) {
         ModelData data = model.data();
         org.lmm4j.model.ModelFrame frame = model.crossed().frame();
-        double[] r = data.groups().get(0).residual(ols(data));
+        double[] r = data.groups().get(0).residual(ols);
         int n = r.length;
         double s2 = 0;
         for (double v : r) {
@@ -259,8 +353,8 @@ public final class StartValues {
      * likelihood more than one local minimum, two more that give the variance mostly to Ω (Σ × 1/4, Ω × 4)
      * or mostly to Σ (Σ × 2, Ω × 1/10).
      */
-    public static List<double[]> candidates(MixedModel model) {
-        double[] moments = moments(model);
+    public static List<double[]> candidates(MixedModel model, double[] ols) {
+        double[] moments = moments(model, ols);
         if (model.data().q() == 0 || model.residual().isScalar()) {
             return List.of(moments);
         }

@@ -1,7 +1,7 @@
 package org.lmm4j.likelihood;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.lmm4j.linalg.Givens;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 
@@ -53,20 +53,19 @@ public final class WorkingDesign implements java.io.Serializable {
         this.logDetShift = logDetShift;
     }
 
-    /** The working coordinates of the model's data (one pass for R, one for the working rows). */
+    /**
+     * The working coordinates of the model's data: one pass for R (chunks of groups rotated on both cores and their
+     * triangles merged in chunk order, {@link GroupReduce}), one for the working rows.
+     */
     static WorkingDesign of(ModelData data) {
-        Rows rows = new Rows(data.p());
-        for (Group g : data.groups()) {
-            rows.add(g);
-        }
+        List<Group> groups = data.groups();
+        int observations = data.observations();
+        Rows rows = GroupReduce.reduce(groups, observations, () -> new Rows(data.p()), Rows::add, Rows::merge);
         WorkingDesign transform = of(rows);
         if (transform.r == null) {
-            return new WorkingDesign(data.groups(), transform.p, transform.beta0, null, 0);
+            return new WorkingDesign(groups, transform.p, transform.beta0, null, 0);
         }
-        List<Group> working = new ArrayList<>(data.groupCount());
-        for (Group g : data.groups()) {
-            working.add(transform.working(g));
-        }
+        List<Group> working = GroupReduce.map(groups.size(), observations, i -> transform.working(groups.get(i)));
         return new WorkingDesign(List.copyOf(working), transform.p, transform.beta0, transform.r,
                 transform.logDetShift);
     }
@@ -102,7 +101,7 @@ public final class WorkingDesign implements java.io.Serializable {
                 for (int a = 0; a < p; a++) {
                     norm2[a] += w[a] * w[a];
                 }
-                rotateIn(rr, w, cols);
+                Givens.rotateIn(rr, w, cols);
             }
             return this;
         }
@@ -113,7 +112,7 @@ public final class WorkingDesign implements java.io.Serializable {
             double[] w = new double[cols];
             for (int k = 0; k < cols; k++) {
                 System.arraycopy(o.rr, k * cols, w, 0, cols);
-                rotateIn(rr, w, cols);
+                Givens.rotateIn(rr, w, cols);
             }
             for (int a = 0; a < p; a++) {
                 norm2[a] += o.norm2[a];
@@ -144,7 +143,7 @@ public final class WorkingDesign implements java.io.Serializable {
             System.arraycopy(rr, a * cols, r, a * p, p);
             beta0[a] = rr[a * cols + p];
         }
-        backSubstitute(r, p, beta0);
+        Givens.backSubstitute(r, p, beta0);
         double logDetShift = 0;
         for (int a = 0; a < p; a++) {
             logDetShift += 2 * Math.log(Math.abs(r[a * p + a]));
@@ -177,41 +176,6 @@ public final class WorkingDesign implements java.io.Serializable {
     /** True when X is of full rank and the working coordinates differ from the data's. */
     public boolean transforms() {
         return r != null;
-    }
-
-    /** Rotates the row w into the upper-triangular R (cols×cols) with Givens rotations; w is destroyed. */
-    private static void rotateIn(double[] r, double[] w, int cols) {
-        for (int k = 0; k < cols; k++) {
-            double wk = w[k];
-            if (wk == 0) {
-                continue;
-            }
-            double rkk = r[k * cols + k];
-            double h = Math.sqrt(rkk * rkk + wk * wk);
-            if (!(h > 0) || Double.isInfinite(h)) {
-                h = Math.hypot(rkk, wk);
-            }
-            double c = rkk / h;
-            double s = wk / h;
-            r[k * cols + k] = h;
-            for (int j = k + 1; j < cols; j++) {
-                double rkj = r[k * cols + j];
-                double wj = w[j];
-                r[k * cols + j] = c * rkj + s * wj;
-                w[j] = c * wj - s * rkj;
-            }
-        }
-    }
-
-    /** Solves R b = v in place (R upper triangular p×p). */
-    private static void backSubstitute(double[] r, int p, double[] v) {
-        for (int a = p - 1; a >= 0; a--) {
-            double s = v[a];
-            for (int b = a + 1; b < p; b++) {
-                s -= r[a * p + b] * v[b];
-            }
-            v[a] = s / r[a * p + a];
-        }
     }
 
     /** The groups in working coordinates (the model's own groups for the identity transform). */
@@ -250,7 +214,7 @@ public final class WorkingDesign implements java.io.Serializable {
             return working;
         }
         double[] beta = working.beta().clone();
-        backSubstitute(r, p, beta);
+        Givens.backSubstitute(r, p, beta);
         for (int a = 0; a < p; a++) {
             beta[a] += beta0[a];
         }
@@ -262,7 +226,7 @@ public final class WorkingDesign implements java.io.Serializable {
             for (int a = 0; a < p; a++) {
                 col[a] = c[a][b];
             }
-            backSubstitute(r, p, col);
+            Givens.backSubstitute(r, p, col);
             for (int a = 0; a < p; a++) {
                 half[a][b] = col[a];
             }
@@ -270,7 +234,7 @@ public final class WorkingDesign implements java.io.Serializable {
         double[][] cov = new double[p][p];
         for (int a = 0; a < p; a++) {
             System.arraycopy(half[a], 0, col, 0, p);
-            backSubstitute(r, p, col);
+            Givens.backSubstitute(r, p, col);
             cov[a] = col.clone();
         }
         return new Profile(true, beta, cov, working.logDetV(), working.weightedRss(),

@@ -7,10 +7,18 @@ package org.lmm4j.model;
  * r² and the count (a scalar Σ), or the T×T sums of r_jr_k and their counts over the groups that saw both occasions
  * (a structured Σ); for the columns of Z: Σ z, Σ z² and whether the column is all ones; the numbers of groups and
  * rows; and an order-free fingerprint, the sum over groups of a hash of each group's values.
+ *
+ * <p>For a scalar Σ it also keeps the sums of the within-group regressions of r_i on Z_i (Swamy's moment estimator of
+ * Ω, {@code StartValues}): over the groups i with m_i > q whose Z_i has full column rank, b̂_i = (Z_i'Z_i)⁻¹Z_i'r_i by
+ * Givens rotations of [Z_i r_i] (no cross-products of uncentred columns), Σ b̂_i, Σ b̂_ib̂_i', Σ (Z_i'Z_i)⁻¹, the
+ * residual sum of squares Σ ‖r_i − Z_ib̂_i‖² and its degrees of freedom Σ (m_i − q).
  */
 public final class DataMoments implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** A column of Z_i counts as dependent on the ones before it below this share of its squared norm. */
+    private static final double RANK_TOLERANCE = 1e-10;
 
     private final double[] beta;
     private final boolean scalar;
@@ -28,6 +36,13 @@ public final class DataMoments implements java.io.Serializable {
     private final boolean[] zOnes;
     private long fingerprint;
     private final boolean hashed;
+    private final boolean regressed;
+    private int regressions;
+    private double withinRss;
+    private double withinDf;
+    private final double[] coefficientSums;
+    private final double[] coefficientProducts;
+    private final double[] samplingSums;
 
     /**
      * No groups yet.
@@ -52,6 +67,10 @@ public final class DataMoments implements java.io.Serializable {
         this.zSquares = new double[q];
         this.zOnes = new boolean[q];
         java.util.Arrays.fill(zOnes, true);
+        this.regressed = scalar && q > 0;
+        this.coefficientSums = new double[regressed ? q : 0];
+        this.coefficientProducts = new double[regressed ? q * q : 0];
+        this.samplingSums = new double[regressed ? q * q : 0];
     }
 
     /** Adds a group. */
@@ -84,10 +103,64 @@ public final class DataMoments implements java.io.Serializable {
                 }
             }
         }
+        if (regressed && m > q) {
+            regress(z, r, m);
+        }
         if (hashed) {
             fingerprint += hash(g);
         }
         return this;
+    }
+
+    /** Adds the regression of r on Z (m rows) when Z has full column rank. */
+    private void regress(double[] z, double[] r, int m) {
+        int cols = q + 1;
+        double[] tri = new double[cols * cols];
+        double[] norm2 = new double[q];
+        double[] w = new double[cols];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(z, j * q, w, 0, q);
+            w[q] = r[j];
+            for (int a = 0; a < q; a++) {
+                norm2[a] += w[a] * w[a];
+            }
+            org.lmm4j.linalg.Givens.rotateIn(tri, w, cols);
+        }
+        double[] rz = new double[q * q];
+        double[] b = new double[q];
+        for (int a = 0; a < q; a++) {
+            double d = tri[a * cols + a];
+            if (!(d * d > RANK_TOLERANCE * norm2[a]) || !Double.isFinite(d)) {
+                return;
+            }
+            System.arraycopy(tri, a * cols, rz, a * q, q);
+            b[a] = tri[a * cols + q];
+        }
+        org.lmm4j.linalg.Givens.backSubstitute(rz, q, b);
+        // (Z'Z)⁻¹ = R⁻¹R⁻ᵀ from the columns of R⁻¹
+        double[] inv = new double[q * q];
+        double[] e = new double[q];
+        for (int c = 0; c < q; c++) {
+            java.util.Arrays.fill(e, 0);
+            e[c] = 1;
+            org.lmm4j.linalg.Givens.backSubstitute(rz, q, e);
+            for (int a = 0; a <= c; a++) {
+                for (int d = 0; d <= c; d++) {
+                    inv[a * q + d] += e[a] * e[d];
+                }
+            }
+        }
+        double rss = tri[q * cols + q];
+        regressions++;
+        withinRss += rss * rss;
+        withinDf += m - q;
+        for (int a = 0; a < q; a++) {
+            coefficientSums[a] += b[a];
+            for (int d = 0; d < q; d++) {
+                coefficientProducts[a * q + d] += b[a] * b[d];
+                samplingSums[a * q + d] += inv[a * q + d];
+            }
+        }
     }
 
     /** The moments of both sets of groups (this one is updated and returned). */
@@ -107,6 +180,12 @@ public final class DataMoments implements java.io.Serializable {
             zOnes[a] &= o.zOnes[a];
         }
         fingerprint += o.fingerprint;
+        regressions += o.regressions;
+        withinRss += o.withinRss;
+        withinDf += o.withinDf;
+        add(coefficientSums, o.coefficientSums);
+        add(coefficientProducts, o.coefficientProducts);
+        add(samplingSums, o.samplingSums);
         return this;
     }
 
@@ -190,6 +269,36 @@ public final class DataMoments implements java.io.Serializable {
     /** Whether each column of Z is 1 on every row. */
     public boolean[] zOnes() {
         return zOnes.clone();
+    }
+
+    /** The number of groups whose within-group regression entered the sums (0 unless Σ is scalar and q > 0). */
+    public int regressions() {
+        return regressions;
+    }
+
+    /** Σ ‖r_i − Z_ib̂_i‖² over those groups. */
+    public double withinRss() {
+        return withinRss;
+    }
+
+    /** Σ (m_i − q) over those groups. */
+    public double withinDf() {
+        return withinDf;
+    }
+
+    /** Σ b̂_i over those groups. */
+    public double[] coefficientSums() {
+        return coefficientSums.clone();
+    }
+
+    /** Σ b̂_ib̂_i' (q×q, row-major) over those groups. */
+    public double[] coefficientProducts() {
+        return coefficientProducts.clone();
+    }
+
+    /** Σ (Z_i'Z_i)⁻¹ (q×q, row-major) over those groups. */
+    public double[] samplingSums() {
+        return samplingSums.clone();
     }
 
     /** 16 hex digits: the sum over groups of a 64-bit hash of each group's id and values (independent of order). */

@@ -73,8 +73,9 @@ public final class Fitting {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: settings {}", estimator.name(), options.asMap());
         }
-        List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model)
-                : List.of(StartValues.moments(model));
+        double[] ols = deviance.leastSquares();
+        List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model, ols)
+                : List.of(StartValues.moments(model, ols));
         Outcome best = null;
         long evaluations = 0;
         Boundary boundary = new Boundary(deviance, options.control());

@@ -40,11 +40,15 @@ class DentalModelsTest {
         assertTrue(r.iterations() <= 15, r.iterations() + " iterations");
         assertEquals(r.trace(), seen);
         assertFalse(r.singular());
-        // quadratic convergence: the last gradient norms fall faster than geometrically
+        // quadratic convergence: the step that first takes the gradient norm below 1e-4 cuts it a hundredfold or more
+        // (a last iteration may follow at the criterion's rounding floor, where no step can lower it further)
         List<IterationRecord> t = r.trace();
-        int k = t.size();
-        assertTrue(t.get(k - 1).gradientNorm() < 1e-4, t.toString());
-        assertTrue(t.get(k - 1).gradientNorm() < 1e-2 * t.get(k - 2).gradientNorm(), t.toString());
+        int k = 0;
+        while (k < t.size() && t.get(k).gradientNorm() >= 1e-4) {
+            k++;
+        }
+        assertTrue(k > 0 && k < t.size(), t.toString());
+        assertTrue(t.get(k).gradientNorm() < 1e-2 * t.get(k - 1).gradientNorm(), t.toString());
     }
 
     @Test
