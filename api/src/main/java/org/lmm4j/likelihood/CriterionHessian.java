@@ -9,6 +9,15 @@ package org.lmm4j.likelihood;
  *                           the rest of its group: in (0, 1], → 0 as V_i degenerates (0 when some V_i is not
  *                           positive definite, 1 without groups)
  * @param worstGroup         the id of the group attaining it (null without groups)
+ * @param covarianceDerivatives ∂C/∂θ_k of the fixed effects' covariance C(θ) = (Σ X_i'V_i⁻¹X_i)⁻¹, each p×p in the
+ *                           model's coordinates, when they were asked for ({@link ProfiledDeviance#hessianAndCovarianceDerivatives});
+ *                           else null
  */
-public record CriterionHessian(double[][] hessian, double worstConditioning, String worstGroup) {
+public record CriterionHessian(double[][] hessian, double worstConditioning, String worstGroup,
+                               double[][][] covarianceDerivatives) {
+
+    /** Without the covariance derivatives. */
+    public CriterionHessian(double[][] hessian, double worstConditioning, String worstGroup) {
+        this(hessian, worstConditioning, worstGroup, null);
+    }
 }

@@ -402,6 +402,20 @@ public final class ProfiledDeviance {
      * map back to the model's coordinates. Null when θ is inadmissible.
      */
     public CriterionHessian hessian(double[] theta, Gradient gradient) {
+        return hessian(theta, gradient, false);
+    }
+
+    /**
+     * The Hessian of {@link #hessian} and, from the same pass over the groups, the derivatives of the fixed effects'
+     * covariance C(θ) = A⁻¹ in the model's coordinates: ∂C/∂θ_k = A⁻¹C_kA⁻¹ with C_k = Σ_i X_i'P_i dV_k P_iX_i
+     * ({@link SecondOrderSums}), since ∂A/∂θ_k = −C_k (Satterthwaite's degrees of freedom need them). On the
+     * crossed-terms path, which keeps no group sums, the derivatives are null. Null when θ is inadmissible.
+     */
+    public CriterionHessian hessianAndCovarianceDerivatives(double[] theta, Gradient gradient) {
+        return hessian(theta, gradient, true);
+    }
+
+    private CriterionHessian hessian(double[] theta, Gradient gradient, boolean covarianceDerivatives) {
         if (crossed != null) {
             // σ²'s column by the scale identity when every structure is linear (homogeneous in θ) and σ² > 0; ∇ρ from
             // the gradient just computed at θ when it was (the Newton loop's order), else computed here
@@ -431,11 +445,19 @@ public final class ProfiledDeviance {
             return null;
         }
         double[] aInv = Matrices.flatten(working.covBeta());
-        SecondOrderSums sums = path.secondOrder(point(theta, working, aInv, model.method() == Method.REML));
-        double[][] h = sums.hessian(aInv);
+        boolean reml = model.method() == Method.REML;
+        SecondOrderSums sums = path.secondOrder(point(theta, working, aInv, reml || covarianceDerivatives));
+        double[][] h = sums.hessian(aInv, reml);
         addSecondDerivativeTerms(h, theta, gradient);
         String worstId = sums.worstIndex < 0 ? null : path.groupId(sums.worstIndex);
-        return new CriterionHessian(h, sums.worstIndex < 0 ? 1 : sums.worst, worstId);
+        double[][][] dC = null;
+        if (covarianceDerivatives) {
+            dC = sums.inverseDerivatives(aInv);
+            for (int k = 0; k < dC.length; k++) {
+                dC[k] = design.covarianceToModel(dC[k]);
+            }
+        }
+        return new CriterionHessian(h, sums.worstIndex < 0 ? 1 : sums.worst, worstId, dC);
     }
 
     /**

@@ -90,6 +90,17 @@ public final class SecondOrderSums implements java.io.Serializable {
 
     /** H without the structures' second-derivative terms (only the upper triangles of T1, T2, J are read). */
     double[][] hessian(double[] aInv) {
+        return hessian(aInv, reml);
+    }
+
+    /**
+     * H of the ML criterion ({@code remlTerms} false) or the REML one; REML's terms need sums taken for REML (the
+     * ML Hessian may come from them too, when C_k was wanted for another purpose).
+     */
+    double[][] hessian(double[] aInv, boolean remlTerms) {
+        if (remlTerms && !reml) {
+            throw new IllegalStateException("REML's Hessian needs the sums J and C_k");
+        }
         double[][] h = new double[n][n];
         for (int k = 0; k < n; k++) {
             for (int l = k; l < n; l++) {
@@ -103,7 +114,7 @@ public final class SecondOrderSums implements java.io.Serializable {
                 }
                 int kl = k * n + l;
                 double v = -t1[kl] + 2 * t2[kl] - 2 * bab;
-                if (reml) {
+                if (remlTerms) {
                     v += 2 * j[kl] - traceProduct(aInv, k, l);
                 }
                 h[k][l] = v;
@@ -127,6 +138,37 @@ public final class SecondOrderSums implements java.io.Serializable {
             }
         }
         return info;
+    }
+
+    /** ∂A⁻¹/∂θ_k = A⁻¹C_kA⁻¹ (∂A/∂θ_k = −C_k), k = 0..n−1, each p×p; needs sums taken for REML. */
+    double[][][] inverseDerivatives(double[] aInv) {
+        if (!reml) {
+            throw new IllegalStateException("the derivatives of A⁻¹ need the sums C_k");
+        }
+        int pp = p * p;
+        double[][][] out = new double[n][p][p];
+        double[] half = new double[pp];
+        for (int k = 0; k < n; k++) {
+            for (int a = 0; a < p; a++) {
+                for (int e = 0; e < p; e++) {
+                    double s = 0;
+                    for (int f = 0; f < p; f++) {
+                        s += aInv[a * p + f] * c[k * pp + f * p + e];
+                    }
+                    half[a * p + e] = s;
+                }
+            }
+            for (int a = 0; a < p; a++) {
+                for (int e = 0; e < p; e++) {
+                    double s = 0;
+                    for (int f = 0; f < p; f++) {
+                        s += half[a * p + f] * aInv[f * p + e];
+                    }
+                    out[k][a][e] = s;
+                }
+            }
+        }
+        return out;
     }
 
     /** tr(A⁻¹C_kA⁻¹C_l). */

@@ -218,8 +218,16 @@ public final class WorkingDesign implements java.io.Serializable {
         for (int a = 0; a < p; a++) {
             beta[a] += beta0[a];
         }
-        // R⁻¹ C R⁻ᵀ: back-substitute the columns of C, then the rows of the result
-        double[][] c = working.covBeta();
+        return new Profile(true, beta, covarianceToModel(working.covBeta()), working.logDetV(), working.weightedRss(),
+                working.logDetXtVinvX() + logDetShift);
+    }
+
+    /** A p×p matrix of β̃'s scale (a covariance, or its derivative) in the model's coordinates: R⁻¹ C R⁻ᵀ. */
+    double[][] covarianceToModel(double[][] c) {
+        if (r == null) {
+            return c;
+        }
+        // back-substitute the columns of C, then the rows of the result
         double[] col = new double[p];
         double[][] half = new double[p][p];
         for (int b = 0; b < p; b++) {
@@ -237,8 +245,7 @@ public final class WorkingDesign implements java.io.Serializable {
             Givens.backSubstitute(r, p, col);
             cov[a] = col.clone();
         }
-        return new Profile(true, beta, cov, working.logDetV(), working.weightedRss(),
-                working.logDetXtVinvX() + logDetShift);
+        return cov;
     }
 
     /** log det A − log det Ã = 2 Σ_j log|R_jj| (zero for the identity transform). */

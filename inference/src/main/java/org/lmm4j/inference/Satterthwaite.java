@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.CriterionHessian;
 import org.lmm4j.likelihood.Gradient;
 import org.lmm4j.likelihood.Profile;
 import org.lmm4j.likelihood.ProfiledDeviance;
@@ -17,8 +18,9 @@ import org.lmm4j.linalg.Matrices;
  * with C(θ) = (Σ X_i'V_i⁻¹X_i)⁻¹ the covariance of the GLS estimate ({@link ProfiledDeviance#profile}), H the
  * Hessian of the model's criterion (the REML or ML deviance) over the covariance parameters θ at θ̂, so that A
  * is their asymptotic covariance. H is analytic where the likelihood offers it (Σ = σ²I, from sufficient
- * statistics), else the numerical Jacobian of the analytic gradient; ∂C/∂θ_k is numerical
- * ({@link NumericalDerivative}). ν does not depend on how θ is parametrised, since the gradient vanishes at θ̂.
+ * statistics), else the numerical Jacobian of the analytic gradient; ∂C/∂θ_k = A⁻¹C_kA⁻¹ comes from the same pass
+ * ({@link ProfiledDeviance#hessianAndCovarianceDerivatives}), numerical ({@link NumericalDerivative}) only for crossed
+ * terms on the blocked path. ν does not depend on how θ is parametrised, since the gradient vanishes at θ̂.
  */
 public final class Satterthwaite {
 
@@ -40,11 +42,15 @@ public final class Satterthwaite {
         double[] theta = fit.theta();
         double[][] cov = fit.covFixedEffects();
         int p = cov.length;
-        double[][] a = thetaCovariance(deviance, theta);
-        double[][] dC = a == null ? null : NumericalDerivative.jacobian(t -> {
-            Profile pr = deviance.profile(t);
-            return pr.admissible() ? Matrices.flatten(pr.covBeta()) : null;
-        }, theta, COVARIANCE_LEVELS);
+        Gradient at = deviance.gradient(theta);
+        CriterionHessian second = at == null ? null : deviance.hessianAndCovarianceDerivatives(theta, at);
+        double[][] a = second == null ? null : thetaCovariance(second.hessian());
+        double[][] dC = a == null ? null : second.covarianceDerivatives() != null
+                ? flattened(second.covarianceDerivatives())
+                : NumericalDerivative.jacobian(t -> {
+                    Profile pr = deviance.profile(t);
+                    return pr.admissible() ? Matrices.flatten(pr.covBeta()) : null;
+                }, theta, COVARIANCE_LEVELS);
         List<FixedEffectTest> out = new ArrayList<>(p);
         for (int j = 0; j < p; j++) {
             double var = cov[j][j];
@@ -80,17 +86,21 @@ public final class Satterthwaite {
         return 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(t));
     }
 
-    /** A = 2 H⁻¹, the asymptotic covariance of θ̂; null when H cannot be computed or is not positive definite. */
-    static double[][] thetaCovariance(ProfiledDeviance deviance, double[] theta) {
-        Gradient at = deviance.gradient(theta);
-        if (at == null) {
-            return null;
+    /** ∂C/∂θ_k as row k of a K × p² array (the layout of {@link NumericalDerivative#jacobian}). */
+    private static double[][] flattened(double[][][] derivatives) {
+        double[][] out = new double[derivatives.length][];
+        for (int k = 0; k < derivatives.length; k++) {
+            out[k] = Matrices.flatten(derivatives[k]);
         }
-        double[][] h = deviance.hessian(theta, at).hessian();
+        return out;
+    }
+
+    /** A = 2 H⁻¹, the asymptotic covariance of θ̂; null when H is missing or not positive definite. */
+    static double[][] thetaCovariance(double[][] h) {
         if (h == null) {
             return null;
         }
-        int n = theta.length;
+        int n = h.length;
         double[][] sym = new double[n][n];
         for (int k = 0; k < n; k++) {
             for (int l = 0; l < n; l++) {

@@ -9,6 +9,8 @@ import org.lmm4j.api.FitOptions;
 import org.lmm4j.api.FitResult;
 import org.lmm4j.api.Method;
 import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.ProfiledDeviance;
+import org.lmm4j.linalg.Matrices;
 import org.lmm4j.newton.NewtonEstimator;
 
 /** Satterthwaite's df, t and p for sleepstudy's REML fit against lmerTest's {@code summary()}. */
@@ -38,6 +40,39 @@ class SatterthwaiteTest {
         for (FixedEffectTest t : Satterthwaite.tests(model, fit)) {
             assertRelative(178, t.df(), 1e-6, t.name() + " df");
             assertTrue(t.p() < 1e-10);
+        }
+    }
+
+    /** ∂C/∂θ_k = A⁻¹C_kA⁻¹ from the Hessian's pass against Richardson differences of C(θ) = A⁻¹, ML and REML. */
+    @Test
+    void analyticCovarianceDerivativesEqualTheNumericalOnes() {
+        for (Method method : Method.values()) {
+            MixedModel model = Sleepstudy.model(Sleepstudy.SLOPE, method);
+            FitResult fit = new NewtonEstimator().fit(model, FitOptions.defaults());
+            ProfiledDeviance deviance = new ProfiledDeviance(model);
+            double[] away = fit.theta().clone();
+            for (int k = 0; k < away.length; k++) {
+                away[k] *= 1 + 0.1 * (k + 1); // off the optimum too: the identity does not need a zero gradient
+            }
+            for (double[] theta : new double[][] {fit.theta(), away}) {
+                double[][][] analytic = deviance.hessianAndCovarianceDerivatives(theta, deviance.gradient(theta))
+                        .covarianceDerivatives();
+                double[][] numeric = NumericalDerivative.jacobian(t -> Matrices.flatten(deviance.profile(t).covBeta()),
+                        theta);
+                int p = analytic[0].length;
+                for (int k = 0; k < theta.length; k++) {
+                    double scale = 0;
+                    for (double v : numeric[k]) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    for (int a = 0; a < p; a++) {
+                        for (int b = 0; b < p; b++) {
+                            assertEquals(numeric[k][a * p + b], analytic[k][a][b], 1e-6 * scale,
+                                    method + " θ_" + k + " entry " + a + "," + b);
+                        }
+                    }
+                }
+            }
         }
     }
 
