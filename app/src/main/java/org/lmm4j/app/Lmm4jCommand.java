@@ -100,6 +100,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(checkedOut, StandardCharsets.UTF_8), true);
         quietOjAlgo();
         cheapStart();
+        Prewarm.startFor(firstWord(args));
         List<String> argList = Arrays.asList(args);
         boolean verbose = argList.contains("--verbose") || argList.contains("-v");
         setLogLevel(verbose);
@@ -190,13 +191,7 @@ public final class Lmm4jCommand implements Callable<Integer> {
      */
     static CommandLine commandLine(CommandLine.IFactory factory, String[] args) {
         CommandLine cl = new CommandLine(Lmm4jCommand.class, factory);
-        String named = null;
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                named = a;
-                break;
-            }
-        }
+        String named = firstWord(args);
         Class<?> only = null;
         for (Class<?> c : SUBCOMMANDS) {
             if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(named)) {
@@ -207,6 +202,16 @@ public final class Lmm4jCommand implements Callable<Integer> {
             cl.addSubcommand(c);
         }
         return cl;
+    }
+
+    /** The first argument that is not an option (the subcommand's name when there is one), or null. */
+    static String firstWord(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /**
