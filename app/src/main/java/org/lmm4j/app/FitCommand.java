@@ -64,10 +64,12 @@ public final class FitCommand implements Callable<Integer> {
     Ddf ddf;
 
     private final Plugins plugins;
+    private final Prewarm prewarm;
 
     @Inject
-    FitCommand(Plugins plugins) {
+    FitCommand(Plugins plugins, Prewarm prewarm) {
         this.plugins = plugins;
+        this.prewarm = prewarm;
     }
 
     @Override
@@ -77,13 +79,15 @@ public final class FitCommand implements Callable<Integer> {
         MixedModel model;
         FitResult result;
         try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
-            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock);
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock, prewarm::startLibraries);
             table = loaded.table();
             model = loaded.model();
             progress.phase("fitting");
+            prewarm.awaitNumerics();
             result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
         }
         clock.end("fit");
+        prewarm.awaitOutput();
         FitContext context = FitContext.of(options.formula(), table.source(), model);
         List<FixedEffectTest> tests = ddf == Ddf.none || result.status() == FitStatus.UNBOUNDED
                 || result.status() == FitStatus.FAILED ? null : Satterthwaite.tests(model, result);

@@ -100,13 +100,12 @@ public final class Lmm4jCommand implements Callable<Integer> {
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(checkedOut, StandardCharsets.UTF_8), true);
         quietOjAlgo();
         cheapStart();
-        Prewarm.startFor(firstWord(args));
+        Prewarm prewarm = Prewarm.startFor(firstWord(args));
         List<String> argList = Arrays.asList(args);
         boolean verbose = argList.contains("--verbose") || argList.contains("-v");
-        setLogLevel(verbose);
         Injector injector;
         try {
-            injector = Guice.createInjector(new Lmm4jModule());
+            injector = Guice.createInjector(new Lmm4jModule(prewarm));
         } catch (Lmm4jModule.PluginException e) {
             errWriter.println("lmm4j: " + e.getMessage());
             return EXIT_INTERNAL;
@@ -118,6 +117,9 @@ public final class Lmm4jCommand implements Callable<Integer> {
             }
             return EXIT_INTERNAL;
         }
+        // picocli and Logback (configured by the first use of SLF4J) were initialised by the prewarm thread meanwhile
+        prewarm.awaitStartup();
+        setLogLevel(verbose);
         CommandLine cl = commandLine(new GuiceFactory(injector), args);
         cl.setOut(outWriter);
         cl.setErr(errWriter);

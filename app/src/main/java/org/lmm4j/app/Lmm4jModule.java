@@ -27,6 +27,8 @@ public final class Lmm4jModule extends AbstractModule {
     private final Map<String, Estimator> estimators;
     private final Map<String, CovarianceStructure> structures;
 
+    private final Prewarm prewarm;
+
     /** Discovers the plug-ins visible to the class loader that loaded lmm4j. */
     public Lmm4jModule() {
         this(Lmm4jModule.class.getClassLoader());
@@ -34,8 +36,18 @@ public final class Lmm4jModule extends AbstractModule {
 
     /** Discovers the plug-ins visible to {@code loader}. */
     public Lmm4jModule(ClassLoader loader) {
+        this(loader, Prewarm.none());
+    }
+
+    /** The command line's module, with its start-up thread ({@link Prewarm}), which commands may wait for. */
+    Lmm4jModule(Prewarm prewarm) {
+        this(Lmm4jModule.class.getClassLoader(), prewarm);
+    }
+
+    private Lmm4jModule(ClassLoader loader, Prewarm prewarm) {
         this.estimators = discover(Estimator.class, loader, Estimator::name);
         this.structures = discover(CovarianceStructure.class, loader, CovarianceStructure::name);
+        this.prewarm = prewarm;
     }
 
     @Override
@@ -44,6 +56,7 @@ public final class Lmm4jModule extends AbstractModule {
         estimators.forEach((name, impl) -> e.addBinding(name).toInstance(impl));
         MapBinder<String, CovarianceStructure> s = MapBinder.newMapBinder(binder(), String.class, CovarianceStructure.class);
         structures.forEach((name, impl) -> s.addBinding(name).toInstance(impl));
+        bind(Prewarm.class).toInstance(prewarm);
     }
 
     /** Everything discovered, by name. */

@@ -20,11 +20,18 @@ record LoadedModel(DataTable table, MixedModel model) {
 
     /** As {@link #load(ModelOptions, Plugins, PhaseProgress)}, also ending the {@code read} and {@code compile} phases of {@code clock} (null: none). */
     static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress, PhaseClock clock) {
+        return load(options, plugins, progress, clock, () -> { });
+    }
+
+    /** The same, running {@code afterRead} between the two phases. */
+    static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress, PhaseClock clock,
+                            Runnable afterRead) {
         progress.phase("reading the data");
         DataTable table = options.table();
         if (clock != null) {
             clock.end("read");
         }
+        afterRead.run();
         progress.phase("compiling the model");
         LoadedModel loaded = new LoadedModel(table, options.model(table, plugins));
         if (clock != null) {
