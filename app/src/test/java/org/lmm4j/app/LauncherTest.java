@@ -168,7 +168,7 @@ class LauncherTest {
 
     private Path archive() throws IOException {
         try (Stream<Path> files = Files.list(target)) {
-            List<Path> archives = files.filter(p -> p.getFileName().toString().matches("lmm4j-\\d+-\\d+\\.(jsa|aot)")).toList();
+            List<Path> archives = files.filter(p -> p.getFileName().toString().matches("lmm4j-\\d+-[A-Za-z0-9._-]+\\.(jsa|aot)")).toList();
             assertEquals(1, archives.size(), "one archive beside the jar: " + archives);
             return archives.get(0);
         }
