@@ -97,24 +97,18 @@ public final class FitAssembler {
     }
 
     /**
-     * A fingerprint of the model data (y, X, Z, occasions, group sizes): a 64-bit multiply–xorshift hash of their bits
-     * (the splitmix64 finaliser), 16 hex digits. Non-cryptographic and one cheap pass; the same data give the same
-     * fingerprint on every machine. (The bytes of a file read by lmm4j-io have their own xxHash64, computed while
-     * reading.)
+     * A fingerprint of the model data: {@code groups:} and 16 hex digits, the sum over groups of a 64-bit hash of each
+     * group's id, size, y, X, Z and occasions ({@link DataMoments#hash}, the splitmix64 finaliser of a multiply–xorshift
+     * chain). Non-cryptographic; the sum does not depend on the groups' order, so it is summed on both cores and is
+     * the same on every machine, and a fit on Spark reports the same string for the same data. (The bytes of a file
+     * read by lmm4j-io have their own xxHash64, computed while reading.)
      */
     public static String fingerprint(ModelData data) {
-        long h = 0x243F6A8885A308D3L;
-        for (Group g : data.groups()) {
-            h = DataMoments.mix(h, g.size());
-            for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
-                for (double v : a) {
-                    h = DataMoments.mix(h, Double.doubleToLongBits(v));
-                }
-            }
-            for (int t : g.occasion()) {
-                h = DataMoments.mix(h, t);
-            }
-        }
-        return String.format("%016x", DataMoments.finish(h));
+        long[] sum = GroupReduce.reduce(data.groups(), data.observations(), () -> new long[1],
+                (acc, g) -> acc[0] += DataMoments.hash(g), (a, b) -> {
+                    a[0] += b[0];
+                    return a;
+                });
+        return "groups:" + String.format("%016x", sum[0]);
     }
 }

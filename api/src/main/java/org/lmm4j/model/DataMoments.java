@@ -195,7 +195,11 @@ public final class DataMoments implements java.io.Serializable {
         }
     }
 
-    private static long hash(Group g) {
+    /**
+     * A 64-bit hash of one group's id, size and values (y, X, Z, occasions); the data's fingerprint is the sum of
+     * these over the groups, the same whatever their order or where they were summed.
+     */
+    public static long hash(Group g) {
         long h = 0x243F6A8885A308D3L ^ g.id().hashCode();
         h = mix(h, g.size());
         for (double[] a : new double[][] {g.y(), g.x(), g.z()}) {
@@ -210,12 +214,12 @@ public final class DataMoments implements java.io.Serializable {
     }
 
     /** One step of the 64-bit multiply–xorshift hash of the data (the fingerprints' one mixing function). */
-    public static long mix(long h, long v) {
+    private static long mix(long h, long v) {
         return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
     }
 
     /** The splitmix64 finaliser of that hash. */
-    public static long finish(long z) {
+    private static long finish(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
