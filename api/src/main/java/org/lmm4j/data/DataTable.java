@@ -14,7 +14,7 @@ import java.util.List;
  * @param columnData   the typed cells by column; all of the same length
  * @param lines        the file line (1-based) of each data row; null when row r is on line r + 2
  * @param notes        what the reader did that the user should know (another separator, a decompressed file)
- * @param fingerprint  a hash of the bytes read (16 hex digits), or null when the table was not read from bytes
+ * @param fingerprint  a hash of the bytes read (16 hex digits), or null when the table was not read from bytes or the reader was asked not to hash them
  */
 public record DataTable(String source, List<String> names, List<DataColumn> columnData, int[] lines,
                         List<String> notes, String fingerprint) {

@@ -41,22 +41,42 @@ public final class Fitting {
      * fitted centred and the result mapped back.
      */
     public static FitResult fit(Estimator estimator, MixedModel model, FitOptions options) {
+        return fitted(estimator, model, options).result();
+    }
+
+    /**
+     * A fit and the criterion it minimised, for what is computed at θ̂ afterwards (Satterthwaite's degrees of
+     * freedom) without building the criterion again.
+     *
+     * @param result     the fit, as {@link #fit(Estimator, MixedModel, FitOptions)} returns it
+     * @param criterion  the model's criterion, or null when the model was fitted centred ({@link CentredRandomEffects}):
+     *                   the criterion minimised then is the centred model's, not the model's
+     */
+    public record Fitted(FitResult result, ProfiledDeviance criterion) {
+    }
+
+    /** {@link #fit(Estimator, MixedModel, FitOptions)}, keeping the criterion. */
+    public static Fitted fitted(Estimator estimator, MixedModel model, FitOptions options) {
         CentredRandomEffects centring = CentredRandomEffects.of(model);
         if (centring != null) {
             LOG.debug("{}: fitting with the random-effects columns centred", estimator.name());
-            return centring.mapBack(fitAsGiven(estimator, centring.centred(model), options), model);
+            MixedModel centred = centring.centred(model);
+            long started = System.nanoTime();
+            FitResult r = fit(estimator, criterion(estimator, centred), options, started);
+            return new Fitted(centring.mapBack(r, model), null);
         }
-        return fitAsGiven(estimator, model, options);
+        long started = System.nanoTime(); // the fit's time includes building the criterion
+        ProfiledDeviance criterion = criterion(estimator, model);
+        return new Fitted(fit(estimator, criterion, options, started), criterion);
     }
 
-    private static FitResult fitAsGiven(Estimator estimator, MixedModel model, FitOptions options) {
-        long started = System.nanoTime();
+    private static ProfiledDeviance criterion(Estimator estimator, MixedModel model) {
         if (model.crossed() != null && !estimator.fitsCrossedTerms()) {
             throw new org.lmm4j.api.InputException("the " + estimator.name() + " estimator does not yet fit crossed "
                     + "random terms this large (" + model.crossed().levelCounts() + " levels, too many random effects "
                     + "for the one-group path); use --estimator newton");
         }
-        return fit(estimator, new ProfiledDeviance(model), options, started);
+        return new ProfiledDeviance(model);
     }
 
     /**

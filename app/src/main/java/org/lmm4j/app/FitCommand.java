@@ -18,6 +18,7 @@ import org.lmm4j.app.timing.Phases;
 import org.lmm4j.data.DataTable;
 import org.lmm4j.inference.FixedEffectTest;
 import org.lmm4j.inference.Satterthwaite;
+import org.lmm4j.optimise.Fitting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,11 +66,13 @@ public final class FitCommand implements Callable<Integer> {
 
     private final Plugins plugins;
     private final Prewarm prewarm;
+    private final EarlyRead early;
 
     @Inject
-    FitCommand(Plugins plugins, Prewarm prewarm) {
+    FitCommand(Plugins plugins, Prewarm prewarm, EarlyRead early) {
         this.plugins = plugins;
         this.prewarm = prewarm;
+        this.early = early;
     }
 
     @Override
@@ -77,20 +80,24 @@ public final class FitCommand implements Callable<Integer> {
         PhaseClock clock = PhaseClock.sinceProcessStart();
         DataTable table;
         MixedModel model;
-        FitResult result;
+        Fitting.Fitted fitted;
         try (PhaseProgress progress = new PhaseProgress(spec.commandLine().getErr(), "lmm4j fit")) {
-            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock, prewarm::startLibraries);
+            LoadedModel loaded = LoadedModel.load(options, plugins, progress, clock, early, prewarm::startLibraries);
             table = loaded.table();
             model = loaded.model();
             progress.phase("fitting");
             prewarm.awaitNumerics();
-            result = plugins.estimator(options.estimatorName()).fit(model, progress.reporting(options.fitOptions()));
+            fitted = Fitting.fitted(plugins.estimator(options.estimatorName()), model,
+                    progress.reporting(options.fitOptions()));
         }
+        FitResult result = fitted.result();
         clock.end("fit");
         prewarm.awaitOutput();
         FitContext context = FitContext.of(options.formula(), table.source(), model);
         List<FixedEffectTest> tests = ddf == Ddf.none || result.status() == FitStatus.UNBOUNDED
-                || result.status() == FitStatus.FAILED ? null : Satterthwaite.tests(model, result);
+                || result.status() == FitStatus.FAILED ? null
+                : fitted.criterion() != null ? Satterthwaite.tests(fitted.criterion(), result)
+                : Satterthwaite.tests(model, result);
         PrintWriter out = spec.commandLine().getOut();
         Phases phases;
         if (options.format() == OutputFormat.json) {

@@ -100,12 +100,13 @@ public final class Lmm4jCommand implements Callable<Integer> {
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(checkedOut, StandardCharsets.UTF_8), true);
         quietOjAlgo();
         cheapStart();
+        EarlyRead early = EarlyRead.startFor(args);
         Prewarm prewarm = Prewarm.startFor(firstWord(args));
         List<String> argList = Arrays.asList(args);
         boolean verbose = argList.contains("--verbose") || argList.contains("-v");
         Injector injector;
         try {
-            injector = Guice.createInjector(new Lmm4jModule(prewarm));
+            injector = Guice.createInjector(new Lmm4jModule(prewarm, early));
         } catch (Lmm4jModule.PluginException e) {
             errWriter.println("lmm4j: " + e.getMessage());
             return EXIT_INTERNAL;

@@ -26,6 +26,7 @@ public final class Lmm4jModule extends AbstractModule {
     private final Map<String, CovarianceStructure> structures;
 
     private final Prewarm prewarm;
+    private final EarlyRead early;
 
     /** Discovers the plug-ins visible to the class loader that loaded lmm4j. */
     public Lmm4jModule() {
@@ -34,24 +35,29 @@ public final class Lmm4jModule extends AbstractModule {
 
     /** Discovers the plug-ins visible to {@code loader}. */
     public Lmm4jModule(ClassLoader loader) {
-        this(loader, Prewarm.none());
+        this(loader, Prewarm.none(), EarlyRead.none());
     }
 
-    /** The command line's module, with its start-up thread ({@link Prewarm}), which commands may wait for. */
-    Lmm4jModule(Prewarm prewarm) {
-        this(Lmm4jModule.class.getClassLoader(), prewarm);
+    /**
+     * The command line's module, with its start-up thread ({@link Prewarm}), which commands may wait for, and the
+     * data read from the start ({@link EarlyRead}), which {@code fit} may take.
+     */
+    Lmm4jModule(Prewarm prewarm, EarlyRead early) {
+        this(Lmm4jModule.class.getClassLoader(), prewarm, early);
     }
 
-    private Lmm4jModule(ClassLoader loader, Prewarm prewarm) {
+    private Lmm4jModule(ClassLoader loader, Prewarm prewarm, EarlyRead early) {
         this.estimators = discover(Estimator.class, loader, Estimator::name);
         this.structures = discover(CovarianceStructure.class, loader, CovarianceStructure::name);
         this.prewarm = prewarm;
+        this.early = early;
     }
 
     @Override
     protected void configure() {
         bind(Plugins.class).toInstance(Plugins.of(estimators, structures));
         bind(Prewarm.class).toInstance(prewarm);
+        bind(EarlyRead.class).toInstance(early);
     }
 
     /** Loads every implementation of {@code spi}; fails on none or on a duplicate name. */

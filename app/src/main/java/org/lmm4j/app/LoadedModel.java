@@ -20,14 +20,14 @@ record LoadedModel(DataTable table, MixedModel model) {
 
     /** As {@link #load(ModelOptions, Plugins, PhaseProgress)}, also ending the {@code read} and {@code compile} phases of {@code clock} (null: none). */
     static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress, PhaseClock clock) {
-        return load(options, plugins, progress, clock, () -> { });
+        return load(options, plugins, progress, clock, EarlyRead.none(), () -> { });
     }
 
-    /** The same, running {@code afterRead} between the two phases. */
+    /** The same, taking the table from {@code early} when it read it, and running {@code afterRead} between the two phases. */
     static LoadedModel load(ModelOptions options, Plugins plugins, PhaseProgress progress, PhaseClock clock,
-                            Runnable afterRead) {
+                            EarlyRead early, Runnable afterRead) {
         progress.phase("reading the data");
-        DataTable table = options.table();
+        DataTable table = options.table(early);
         if (clock != null) {
             clock.end("read");
         }

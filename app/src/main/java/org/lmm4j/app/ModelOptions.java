@@ -95,10 +95,27 @@ public final class ModelOptions {
         return data == null || data.equals(BundledData.DENTAL);
     }
 
-    /** The table to fit: the CSV file of --data, or the bundled dental data. */
+    /**
+     * The table to fit: the CSV file of --data, or the bundled dental data. The bytes are not hashed: a fit's
+     * provenance carries the model data's own fingerprint ({@code groups:}), the same for a file and a cluster.
+     */
     public DataTable table() {
-        return bundled() ? BundledData.dental()
-                : CsvTableReader.read(Path.of(data), CsvOptions.defaults().withSeparator(separator()));
+        return table(EarlyRead.none());
+    }
+
+    /** {@link #table()}, taking the table from {@code early} when it read this file with these options. */
+    DataTable table(EarlyRead early) {
+        if (bundled()) {
+            return BundledData.dental();
+        }
+        CsvOptions csv = csvOptions(separator());
+        DataTable read = early.take(data, csv);
+        return read != null ? read : CsvTableReader.read(Path.of(data), csv);
+    }
+
+    /** How --data is read with the separator {@code sep} (null: detected). */
+    static CsvOptions csvOptions(Character sep) {
+        return CsvOptions.defaults().withSeparator(sep).withFingerprint(false);
     }
 
     /** The separator of --sep, or null to detect it. */

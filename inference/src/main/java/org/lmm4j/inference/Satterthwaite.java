@@ -38,7 +38,14 @@ public final class Satterthwaite {
      * space or the Hessian there is not positive definite.
      */
     public static List<FixedEffectTest> tests(MixedModel model, FitResult fit) {
-        ProfiledDeviance deviance = new ProfiledDeviance(model);
+        return tests(new ProfiledDeviance(model), fit);
+    }
+
+    /**
+     * {@link #tests(MixedModel, FitResult)} on the criterion the fit minimised ({@link
+     * org.lmm4j.optimise.Fitting#fitted}), which is not built again.
+     */
+    public static List<FixedEffectTest> tests(ProfiledDeviance deviance, FitResult fit) {
         double[] theta = fit.theta();
         double[][] cov = fit.covFixedEffects();
         int p = cov.length;

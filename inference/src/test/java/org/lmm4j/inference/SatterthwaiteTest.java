@@ -12,6 +12,7 @@ import org.lmm4j.api.MixedModel;
 import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.linalg.Matrices;
 import org.lmm4j.newton.NewtonEstimator;
+import org.lmm4j.optimise.Fitting;
 
 /** Satterthwaite's df, t and p for sleepstudy's REML fit against lmerTest's {@code summary()}. */
 class SatterthwaiteTest {
@@ -40,6 +41,20 @@ class SatterthwaiteTest {
         for (FixedEffectTest t : Satterthwaite.tests(model, fit)) {
             assertRelative(178, t.df(), 1e-6, t.name() + " df");
             assertTrue(t.p() < 1e-10);
+        }
+    }
+
+    /** On the criterion the fit minimised (not built again) the tests are the same numbers, ML and REML. */
+    @Test
+    void theFitsOwnCriterionGivesTheSameTests() {
+        for (Method method : Method.values()) {
+            MixedModel model = Sleepstudy.model(Sleepstudy.SLOPE, method);
+            Fitting.Fitted fitted = Fitting.fitted(new NewtonEstimator(), model, FitOptions.defaults());
+            assertTrue(fitted.criterion() != null, "sleepstudy's Days needs no centring");
+            assertEquals(new NewtonEstimator().fit(model, FitOptions.defaults()).theta()[0], fitted.result().theta()[0]);
+            List<FixedEffectTest> fresh = Satterthwaite.tests(model, fitted.result());
+            List<FixedEffectTest> reused = Satterthwaite.tests(fitted.criterion(), fitted.result());
+            assertEquals(fresh, reused, method.toString());
         }
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a long-format CSV file (one row per observation, a header row naming the columns) into a columnar
  * {@link DataTable}: numbers parsed straight into primitive arrays, texts coded, the file line of every row kept,
- * and an xxHash64 fingerprint of the bytes. Quoted fields (RFC 4180, with line breaks inside), blanks around cells
+ * and (unless {@link CsvOptions#fingerprint} is off) an xxHash64 fingerprint of the bytes. Quoted fields (RFC 4180, with line breaks inside), blanks around cells
  * trimmed, blank lines skipped, {@code NA} or an empty cell missing; UTF-8 with an optional byte order mark; gzip read
  * transparently; the separator (comma, tab or semicolon with decimal commas) detected from the header or given.
  * Large files are cut into parts ({@link RecordSplitter}) parsed in parallel with FastCSV; a cut inside a quoted
@@ -131,7 +131,7 @@ public final class CsvTableReader {
             handlers.add(o.handler());
             line += o.lineBreaks();
         }
-        DataTable table = table(handlers, firstLines, data, dialect, source);
+        DataTable table = table(handlers, firstLines, data, dialect, source, options.fingerprint());
         LOG.debug("read {}: {} rows × {} columns, {} bytes in {} part(s), in {} ms", source, table.rows(),
                 table.names().size(), data.end() - data.start(), handlers.size(), (System.nanoTime() - start) / 1_000_000);
         return table;
@@ -280,7 +280,7 @@ public final class CsvTableReader {
     }
 
     private static DataTable table(List<ColumnarHandler> handlers, int[] firstLines, SourceBytes data, Dialect dialect,
-                                   String source) {
+                                   String source, boolean hashed) {
         List<String> header = handlers.get(0).header();
         if (header == null) {
             throw new InputException(source + ": the file is empty (a header row naming the columns is needed)");
@@ -316,7 +316,8 @@ public final class CsvTableReader {
         if (dialect.note() != null) {
             notes.add(source + " " + dialect.note());
         }
-        return new DataTable(source, header, columns, lines, notes, Fingerprint.of(data.bytes(), data.start(), data.end()));
+        return new DataTable(source, header, columns, lines, notes,
+                hashed ? Fingerprint.of(data.bytes(), data.start(), data.end()) : null);
     }
 
     private static void checkHeader(List<String> names, String source) {

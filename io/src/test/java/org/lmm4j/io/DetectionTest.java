@@ -3,6 +3,8 @@ package org.lmm4j.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +169,20 @@ class DetectionTest {
         assertEquals(read(text).fingerprint(), read(text).fingerprint());
         assertEquals(read(text).fingerprint(), read("\uFEFF" + text).fingerprint()); // the byte order mark is not data
         assertNotEquals(read(text).fingerprint(), read(text.replace("1.5", "1.6")).fingerprint());
+    }
+
+    @Test
+    void withoutTheFingerprintTheTableIsTheSameButUnhashed() {
+        String text = "y,t,g\n1.5,1,a\n2,2,b\n";
+        DataTable hashed = read(text);
+        DataTable plain = CsvTableReader.read(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                "t.csv", CsvOptions.defaults().withFingerprint(false));
+        assertNotNull(hashed.fingerprint());
+        assertNull(plain.fingerprint());
+        assertEquals(hashed.names(), plain.names());
+        for (String name : hashed.names()) {
+            assertArrayEquals(hashed.column(name), plain.column(name));
+        }
     }
 
     @Test
