@@ -95,7 +95,7 @@ record LevelCodes(int[] codes, List<String> labels) {
         double max = Double.NEGATIVE_INFINITY;
         for (int r : keep) {
             double v = values[r];
-            if (v != Math.rint(v)) {
+            if ((double) (long) v != v) { // not an integer below 2⁶³ (NaN too); cheaper than rint in C1's code
                 return null;
             }
             min = Math.min(min, v);

@@ -38,26 +38,27 @@ public record CentredRandomEffects(int intercept, double[] means) implements jav
         if (q < 2 || model.crossed() != null || !model.randomEffects().admitsChangeOfBasis()) {
             return null; // crossed terms: the one-group view's Z is not the model's (see CrossedTerms)
         }
-        double[] sum = new double[q];
-        double[] shifted = new double[q];
-        boolean[] ones = new boolean[q];
-        Arrays.fill(ones, true);
-        long n = 0;
-        for (Group g : d.groups()) {
-            double[] z = g.z();
-            for (int j = 0; j < g.size(); j++) {
-                for (int a = 0; a < q; a++) {
-                    double v = z[j * q + a];
-                    ones[a] &= v == 1;
-                    sum[a] += v;
-                }
-                n++;
-            }
-        }
-        if (d.distributed()) {
-            sum = d.summary().zSums();
-            ones = d.summary().zOnes();
+        long n;
+        double[] mean;
+        double[] sd = new double[q];
+        boolean[] ones;
+        if (d.distributed()) { // Σ(z − z̄)² = Σz² − n z̄² from the groups' sums (only a threshold is decided with it)
             n = d.observations();
+            ones = d.summary().zOnes();
+            double[] squares = d.summary().zSquares();
+            mean = d.summary().zSums().clone();
+            for (int a = 0; a < q; a++) {
+                mean[a] /= n;
+                sd[a] = Math.sqrt(Math.max(0, squares[a] - n * mean[a] * mean[a]) / (n - 1));
+            }
+        } else {
+            ColumnMoments z = ColumnMoments.ofRandom(d.groups(), d.observations(), q);
+            n = z.n();
+            mean = z.mean();
+            ones = z.ones();
+            for (int a = 0; a < q; a++) {
+                sd[a] = z.sd(a);
+            }
         }
         int intercept = -1;
         for (int a = 0; a < q && intercept < 0; a++) {
@@ -66,30 +67,10 @@ public record CentredRandomEffects(int intercept, double[] means) implements jav
         if (intercept < 0 || n < 2) {
             return null;
         }
-        double[] mean = new double[q];
-        for (int a = 0; a < q; a++) {
-            mean[a] = sum[a] / n;
-        }
-        for (Group g : d.groups()) {
-            double[] z = g.z();
-            for (int j = 0; j < g.size(); j++) {
-                for (int a = 0; a < q; a++) {
-                    double e = z[j * q + a] - mean[a];
-                    shifted[a] += e * e;
-                }
-            }
-        }
-        if (d.distributed()) { // one pass: Σ(z − z̄)² = Σz² − n z̄² (only a threshold is decided with it)
-            double[] squares = d.summary().zSquares();
-            for (int a = 0; a < q; a++) {
-                shifted[a] = Math.max(0, squares[a] - n * mean[a] * mean[a]);
-            }
-        }
         double[] means = new double[q];
         boolean any = false;
         for (int a = 0; a < q; a++) {
-            double sd = Math.sqrt(shifted[a] / (n - 1));
-            if (a != intercept && Math.abs(mean[a]) > RATIO * sd) {
+            if (a != intercept && Math.abs(mean[a]) > RATIO * sd[a]) {
                 means[a] = mean[a];
                 any = true;
             }

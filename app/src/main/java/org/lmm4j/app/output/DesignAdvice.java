@@ -3,15 +3,15 @@ package org.lmm4j.app.output;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.lmm4j.model.Group;
+import org.lmm4j.likelihood.ColumnMoments;
 import org.lmm4j.model.ModelData;
 
 /**
  * Advice about the fixed-effects design X that a fit report adds to the compiler's notes: a covariate whose mean is
  * at least {@value #RATIO} times its standard deviation is nearly collinear with the intercept (the cross-products
  * X'X then lose about 2·log₁₀(|mean|/sd) digits), and centring it, x − x̄, keeps its coefficient and the fit while
- * making the intercept the value at the mean. Means and variances are accumulated with Welford's update, which does
- * not lose the spread of values far from zero.
+ * making the intercept the value at the mean. Means and spreads from {@link ColumnMoments}, which does not lose the
+ * spread of values far from zero.
  */
 public final class DesignAdvice {
 
@@ -24,20 +24,10 @@ public final class DesignAdvice {
     /** The notes for {@code data}: one sentence per covariate nearly collinear with the intercept. */
     public static List<String> notes(ModelData data) {
         int p = data.p();
-        long n = 0;
-        double[] mean = new double[p];
-        double[] m2 = new double[p];
-        for (Group g : data.groups()) {
-            for (int i = 0; i < g.size(); i++) {
-                n++;
-                for (int j = 0; j < p; j++) {
-                    double x = g.x(i, j, p);
-                    double delta = x - mean[j];
-                    mean[j] += delta / n;
-                    m2[j] += delta * (x - mean[j]);
-                }
-            }
-        }
+        ColumnMoments x = ColumnMoments.ofFixed(data.groups(), data.observations(), p);
+        long n = x.n();
+        double[] mean = x.mean();
+        double[] m2 = x.m2();
         List<String> out = new ArrayList<>();
         if (n < 2) {
             return out;
@@ -47,7 +37,7 @@ public final class DesignAdvice {
             intercept |= m2[j] == 0 && mean[j] != 0;
         }
         for (int j = 0; intercept && j < p; j++) {
-            double sd = Math.sqrt(m2[j] / (n - 1));
+            double sd = x.sd(j);
             if (sd > 0 && Math.abs(mean[j]) >= RATIO * sd) {
                 String name = data.fixedNames().get(j);
                 String m = String.format(Locale.ROOT, "%.6g", mean[j]);
