@@ -61,6 +61,21 @@ final class DesignColumns {
             }
             return v;
         }
+
+        /**
+         * The column at every one of the table's {@code rows} rows: the data's own array when the column is one numeric
+         * variable, else computed row by row (so that a gather over many rows reads arrays, not calls).
+         */
+        double[] values(int rows) {
+            if (numeric.length == 1 && factorCodes.length == 0) {
+                return numeric[0];
+            }
+            double[] v = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                v[r] = at(r);
+            }
+            return v;
+        }
     }
 
     private DesignColumns() {

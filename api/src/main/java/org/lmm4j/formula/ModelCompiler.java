@@ -12,6 +12,7 @@ import org.lmm4j.data.DataTable;
 import org.lmm4j.data.Excerpt;
 import org.lmm4j.formula.DesignColumns.Column;
 import org.lmm4j.formula.DesignColumns.Slot;
+import org.lmm4j.likelihood.GroupReduce;
 import org.lmm4j.model.Group;
 import org.lmm4j.model.ModelData;
 import org.lmm4j.model.ModelFrame;
@@ -345,8 +346,9 @@ public final class ModelCompiler {
                     r.factors().size() == 1 ? r.factors().get(0) : r.group(), r.label());
             double[][] byColumn = new double[cols.size()][keep.length];
             for (int c = 0; c < cols.size(); c++) {
+                double[] v = cols.get(c).values(rows);
                 for (int k = 0; k < keep.length; k++) {
-                    byColumn[c][k] = cols.get(c).at(keep[k]);
+                    byColumn[c][k] = v[keep[k]];
                 }
             }
             DesignColumns.checkRandomRank(byColumn, cols.stream().map(Column::name).toList(), r.label());
@@ -405,7 +407,10 @@ public final class ModelCompiler {
             return keep;
         }
 
-        /** The per-group arrays y_i, X_i, Z_i, t_i; X is also gathered by column for the rank check. */
+        /**
+         * The per-group arrays y_i, X_i, Z_i, t_i, on both cores for large data (each group writes only its own rows);
+         * X is also gathered by column for the rank check.
+         */
         private List<Group> groups(GroupsAndOccasions grouped, int[] keep, int[] occasion, double[] y,
                                    List<Column> fixed, List<Column> randomCols) {
             int p = fixed.size();
@@ -414,8 +419,15 @@ public final class ModelCompiler {
             int[] offset = grouped.offset();
             int[] order = grouped.order();
             double[][] xByColumn = new double[p][keep.length];
-            List<Group> groups = new ArrayList<>(n);
-            for (int g = 0; g < n; g++) {
+            double[][] xs = new double[p][];
+            for (int c = 0; c < p; c++) {
+                xs[c] = fixed.get(c).values(rows);
+            }
+            double[][] zs = new double[q][];
+            for (int c = 0; c < q; c++) {
+                zs[c] = randomCols.get(c).values(rows);
+            }
+            List<Group> groups = GroupReduce.map(n, keep.length, g -> {
                 int m = offset[g + 1] - offset[g];
                 double[] yi = new double[m];
                 double[] xi = new double[m * p];
@@ -428,16 +440,16 @@ public final class ModelCompiler {
                     yi[i] = y[r];
                     ti[i] = occasion[k];
                     for (int c = 0; c < p; c++) {
-                        double v = fixed.get(c).at(r);
+                        double v = xs[c][r];
                         xi[i * p + c] = v;
                         xByColumn[c][pos] = v;
                     }
                     for (int c = 0; c < q; c++) {
-                        zi[i * q + c] = randomCols.get(c).at(r);
+                        zi[i * q + c] = zs[c][r];
                     }
                 }
-                groups.add(new Group(grouped.labels().get(g), yi, xi, zi, ti));
-            }
+                return new Group(grouped.labels().get(g), yi, xi, zi, ti);
+            });
             if (options.coding() == null) {
                 DesignColumns.checkRank(xByColumn, fixed.stream().map(Column::name).toList());
             }

@@ -61,8 +61,7 @@ final class BlockPath implements CriterionPath {
 
     @Override
     public SecondOrderSums secondOrder(Point pt) {
-        int n = pt.dSigma().length + pt.dOmega().length;
-        return GroupReduce.reduce(groups.size(), observations, () -> new SecondOrderSums(n, p, pt.reml()),
+        return GroupReduce.reduce(groups.size(), observations, () -> new SecondOrderSums(pt),
                 () -> new BlockSecondOrder(pt.dSigma().length),
                 (sums, scratch, i) -> scratch.add(sums, GroupBlock.of(groups.get(i), pt.c().sigma(), pt.c().omega()),
                         i, pt),

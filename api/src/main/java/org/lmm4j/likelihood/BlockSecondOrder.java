@@ -79,7 +79,7 @@ final class BlockSecondOrder {
         // REML: Y = PX (m×p), ZtY = Z'Y (q×p)
         double[] y = null;
         double[] zty = null;
-        if (pt.reml()) {
+        if (pt.covarianceTerms()) {
             y = new double[m * p];
             for (int a = 0; a < m; a++) {
                 for (int e = 0; e < m; e++) {
@@ -107,8 +107,8 @@ final class BlockSecondOrder {
         double[][] w = new double[n][];
         double[][] v = new double[n][];
         double[][] fm = new double[nS][];
-        double[][] kk = pt.reml() ? new double[n][] : null;
-        double[][] hk = pt.reml() ? new double[n][] : null;
+        double[][] kk = pt.covarianceTerms() ? new double[n][] : null;
+        double[][] hk = pt.covarianceTerms() ? new double[n][] : null;
         // Σ parameters: the sparse gather of ∂Σ/∂θ_k at this group's occasions
         for (int k = 0; k < nS; k++) {
             Sparse d = sparse.get(k);
@@ -141,7 +141,7 @@ final class BlockSecondOrder {
             double[] vk = new double[m];
             mulVec(pm, wk, vk, m);
             v[k] = vk;
-            if (pt.reml()) {
+            if (pt.covarianceTerms()) {
                 double[] kmat = new double[m * p];
                 for (int idx = 0; idx < d.size; idx++) {
                     int bb = d.row[idx];
@@ -207,7 +207,7 @@ final class BlockSecondOrder {
                 }
             }
             se[o] = sek;
-            if (pt.reml()) {
+            if (pt.covarianceTerms()) {
                 // E_k Z'Y (q×p); K_k = Z (E_k Z'Y), H_k = R (E_k Z'Y)
                 double[] ezy = new double[q * p];
                 for (int f = 0; f < q; f++) {
@@ -316,7 +316,7 @@ final class BlockSecondOrder {
                 }
             }
         }
-        if (pt.reml()) {
+        if (pt.covarianceTerms()) {
             double[] ai = pt.aInv();
             int pp = p * p;
             double[][] ka = new double[n][];
@@ -343,7 +343,7 @@ final class BlockSecondOrder {
                 }
                 ka[k] = kai;
             }
-            for (int k = 0; k < n; k++) {
+            for (int k = 0; pt.reml() && k < n; k++) {
                 double[] kai = ka[k];
                 for (int l = k; l < n; l++) {
                     double[] hl = hk[l];

@@ -55,9 +55,15 @@ public interface CriterionPath {
 
     /**
      * A point of the second-order sums: Σ, Ω, their derivatives ∂Σ/∂θ_k (Σ-shaped) and ∂Ω/∂θ_k, β, A⁻¹
-     * (p×p row-major) and the method.
+     * (p×p row-major), the method ({@code reml}: REML's terms J and C_k are summed) and whether C_k is wanted
+     * without REML ({@code covariance}: for the derivatives of A⁻¹ of an ML fit).
      */
     record Point(CovarianceMatrices c, double[][][] dSigma, double[][][] dOmega, double[] beta, double[] aInv,
-                 boolean reml, int p, int q) implements java.io.Serializable {
+                 boolean reml, boolean covariance, int p, int q) implements java.io.Serializable {
+
+        /** Whether the sums C_k are taken (for REML, or asked for). */
+        boolean covarianceTerms() {
+            return reml || covariance;
+        }
     }
 }

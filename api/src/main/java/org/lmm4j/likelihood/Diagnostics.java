@@ -35,18 +35,23 @@ public final class Diagnostics {
         if (q == 0 || p == 0) {
             return false;
         }
-        double[] xtx = new double[p * p];
-        for (Group g : data.groups()) {
+        // X'X (lower triangle) on both cores, in chunk order (the same sums on any number of threads)
+        double[] xtx = GroupReduce.reduce(data.groups(), data.observations(), () -> new double[p * p], (acc, g) -> {
             double[] x = g.x();
             for (int j = 0; j < g.size(); j++) {
                 for (int a = 0; a < p; a++) {
                     double xa = x[j * p + a];
                     for (int b = 0; b <= a; b++) {
-                        xtx[a * p + b] += xa * x[j * p + b];
+                        acc[a * p + b] += xa * x[j * p + b];
                     }
                 }
             }
-        }
+        }, (a, b) -> {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            return a;
+        });
         Matrices.symmetrizeFromLower(xtx, p);
         if (!Cholesky.factor(xtx, p)) {
             return false;

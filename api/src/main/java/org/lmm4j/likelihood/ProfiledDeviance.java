@@ -53,6 +53,11 @@ public final class ProfiledDeviance {
     /** The θ of the last crossed-path gradient, and ∇ρ there (for the Hessian's scale identity). */
     private double[] rhoAt;
     private double[] rhoGradient;
+    /** The last second-order sums (at {@link #sumsAt}, with the A⁻¹ there): the Hessian at θ̂ is asked for again after
+     * the fit, for Satterthwaite's degrees of freedom. */
+    private double[] sumsAt;
+    private SecondOrderSums lastSums;
+    private double[] lastAInv;
 
     public ProfiledDeviance(MixedModel model) {
         this(model, true);
@@ -440,13 +445,30 @@ public final class ProfiledDeviance {
             });
             return h == null ? null : new CriterionHessian(h, 1, null);
         }
-        Profile working = workingProfile(theta);
-        if (!working.admissible()) {
-            return null;
-        }
-        double[] aInv = Matrices.flatten(working.covBeta());
         boolean reml = model.method() == Method.REML;
-        SecondOrderSums sums = path.secondOrder(point(theta, working, aInv, reml || covarianceDerivatives));
+        SecondOrderSums sums;
+        double[] aInv;
+        synchronized (this) {
+            boolean again = java.util.Arrays.equals(theta, sumsAt)
+                    && (!covarianceDerivatives || lastSums.hasCovarianceTerms());
+            sums = again ? lastSums : null;
+            aInv = again ? lastAInv : null;
+        }
+        if (sums == null) {
+            Profile working = workingProfile(theta);
+            if (!working.admissible()) {
+                return null;
+            }
+            aInv = Matrices.flatten(working.covBeta());
+            // C_k costs little on the sufficient-statistics path (O(q p² ) per group and parameter), so it is always
+            // taken there: the Hessian at θ̂ then serves Satterthwaite's derivatives of A⁻¹ too
+            sums = path.secondOrder(point(theta, working, aInv, reml, covarianceDerivatives || sufficientStatistics));
+            synchronized (this) {
+                sumsAt = theta.clone();
+                lastSums = sums;
+                lastAInv = aInv;
+            }
+        }
         double[][] h = sums.hessian(aInv, reml);
         addSecondDerivativeTerms(h, theta, gradient);
         String worstId = sums.worstIndex < 0 ? null : path.groupId(sums.worstIndex);
@@ -479,13 +501,14 @@ public final class ProfiledDeviance {
             return null;
         }
         double[] aInv = Matrices.flatten(working.covBeta());
-        return path.secondOrder(point(theta, working, aInv, reml)).information(aInv);
+        return path.secondOrder(point(theta, working, aInv, reml, false)).information(aInv);
     }
 
-    private CriterionPath.Point point(double[] theta, Profile working, double[] aInv, boolean reml) {
+    private CriterionPath.Point point(double[] theta, Profile working, double[] aInv, boolean reml,
+                                      boolean covariance) {
         double[][][] dSigma = model.residual().derivatives(sigmaTheta(theta), t);
         double[][][] dOmega = q > 0 ? model.randomEffects().derivatives(omegaTheta(theta), q) : new double[0][][];
-        return new CriterionPath.Point(covariances(theta), dSigma, dOmega, working.beta(), aInv, reml, p, q);
+        return new CriterionPath.Point(covariances(theta), dSigma, dOmega, working.beta(), aInv, reml, covariance, p, q);
     }
 
     /**

@@ -32,8 +32,12 @@ public final class SecondOrderSums implements java.io.Serializable {
     int worstIndex = -1;
     boolean positiveDefinite = true;
 
-    /** @param n the length of θ, {@code p} the number of fixed effects */
-    SecondOrderSums(int n, int p, boolean reml) {
+    /**
+     * @param n  the length of θ, {@code p} the number of fixed effects
+     * @param reml  REML's sums J and C_k are taken
+     * @param covariance  C_k is taken without REML (the derivatives of A⁻¹ of an ML fit)
+     */
+    SecondOrderSums(int n, int p, boolean reml, boolean covariance) {
         this.n = n;
         this.p = p;
         this.reml = reml;
@@ -41,7 +45,17 @@ public final class SecondOrderSums implements java.io.Serializable {
         this.t2 = new double[n * n];
         this.b = new double[n * p];
         this.j = reml ? new double[n * n] : null;
-        this.c = reml ? new double[n * p * p] : null;
+        this.c = reml || covariance ? new double[n * p * p] : null;
+    }
+
+    /** The sums at a point, empty: what {@code pt} asks for. */
+    SecondOrderSums(CriterionPath.Point pt) {
+        this(pt.dSigma().length + pt.dOmega().length, pt.p(), pt.reml(), pt.covariance());
+    }
+
+    /** Whether the sums C_k were taken ({@link #inverseDerivatives} needs them). */
+    boolean hasCovarianceTerms() {
+        return c != null;
     }
 
     /** Records group {@code index}'s conditioning (strictly smaller wins, so the first group attaining it is kept). */
@@ -63,8 +77,10 @@ public final class SecondOrderSums implements java.io.Serializable {
         add(t1, o.t1);
         add(t2, o.t2);
         add(b, o.b);
-        if (reml) {
+        if (j != null) {
             add(j, o.j);
+        }
+        if (c != null) {
             add(c, o.c);
         }
         positiveDefinite &= o.positiveDefinite;
@@ -140,9 +156,9 @@ public final class SecondOrderSums implements java.io.Serializable {
         return info;
     }
 
-    /** ∂A⁻¹/∂θ_k = A⁻¹C_kA⁻¹ (∂A/∂θ_k = −C_k), k = 0..n−1, each p×p; needs sums taken for REML. */
+    /** ∂A⁻¹/∂θ_k = A⁻¹C_kA⁻¹ (∂A/∂θ_k = −C_k), k = 0..n−1, each p×p; needs the sums C_k. */
     double[][][] inverseDerivatives(double[] aInv) {
-        if (!reml) {
+        if (c == null) {
             throw new IllegalStateException("the derivatives of A⁻¹ need the sums C_k");
         }
         int pp = p * p;

@@ -33,6 +33,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
         double[][][] dOmega = pt.dOmega();
         double[] beta = pt.beta();
         boolean reml = pt.reml();
+        boolean cTerms = pt.covarianceTerms();
         int nS = pt.dSigma().length;
         double[] gamma = new double[nS];
         for (int k = 0; k < nS; k++) {
@@ -71,7 +72,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                 }
             }
         }
-        return GroupReduce.reduce(n, observations, () -> new SecondOrderSums(nT, p, reml),
+        return GroupReduce.reduce(n, observations, () -> new SecondOrderSums(pt),
                 () -> new HessianScratch(nT, nS), (sums, h, i) -> {
             Scratch sc = h.sc;
             int base = i * stride;
@@ -127,7 +128,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                     for (int j = 0; j < r; j++) {
                         dw[j] = gk * w[j];
                     }
-                    for (int j = 0; j < r * p; j++) {
+                    for (int j = 0; cTerms && j < r * p; j++) {
                         dca[j] = gk * ca[j];
                     }
                 } else {
@@ -160,7 +161,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                             s += dk[j * r + o] * w[o];
                         }
                         dw[j] = s;
-                        for (int a = 0; a < p; a++) {
+                        for (int a = 0; cTerms && a < p; a++) {
                             double t = 0;
                             for (int o = 0; o < r; o++) {
                                 t += dk[j * r + o] * ca[o * p + a];
@@ -177,7 +178,7 @@ final class SufficientStatisticsHessian extends ReducedGroups {
                     }
                     sums.b[k * p + a] += s;
                 }
-                if (reml) {
+                if (cTerms) {
                     // C_k += σ⁻⁴α_k Π-X'X + (C⁻¹a)'(D_kC⁻¹a)
                     for (int a = 0; a < p; a++) {
                         for (int b = 0; b < p; b++) {

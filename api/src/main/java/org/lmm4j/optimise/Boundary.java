@@ -36,29 +36,37 @@ public final class Boundary {
     private final ProfiledDeviance deviance;
     private final MixedModel model;
     private final List<String> occasionLabels;
-    private final double meanZSquare;
+    /** NaN until {@link #meanZSquare()} computes it. */
+    private double meanZSquare = Double.NaN;
 
     public Boundary(ProfiledDeviance deviance, Control control) {
         this.control = control;
         this.deviance = deviance;
         this.model = deviance.model();
         this.occasionLabels = model.data().occasionLabels();
-        int q = model.data().q();
-        double s = 0;
-        long rows = 0;
-        for (Group g : model.data().groups()) {
-            for (double z : g.z()) {
-                s += z * z;
+    }
+
+    /** The mean of z² over the cells of Z (0 without random effects), computed on first use: clipping Ω is rare. */
+    private double meanZSquare() {
+        if (Double.isNaN(meanZSquare)) {
+            int q = model.data().q();
+            double s = 0;
+            long rows = 0;
+            for (Group g : model.data().groups()) {
+                for (double z : g.z()) {
+                    s += z * z;
+                }
+                rows += g.size();
             }
-            rows += g.size();
-        }
-        if (model.data().distributed()) {
-            for (double z2 : model.data().summary().zSquares()) {
-                s += z2;
+            if (model.data().distributed()) {
+                for (double z2 : model.data().summary().zSquares()) {
+                    s += z2;
+                }
+                rows = model.data().observations();
             }
-            rows = model.data().observations();
+            meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
         }
-        this.meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
+        return meanZSquare;
     }
 
     /**
@@ -498,8 +506,8 @@ public final class Boundary {
             sigmaScale += c.sigma()[i][i];
         }
         sigmaScale /= Math.max(1, c.sigma().length);
-        double ref = Math.max(Math.abs(SymmetricEigen.of(c.omega()).largest()),
-                meanZSquare > 0 ? sigmaScale / meanZSquare : 0);
+        double zz = meanZSquare();
+        double ref = Math.max(Math.abs(SymmetricEigen.of(c.omega()).largest()), zz > 0 ? sigmaScale / zz : 0);
         Projection p = projectPsd(c.omega(), relative, ref);
         if (!p.changed()) {
             return null;

@@ -69,13 +69,13 @@ class ColumnMomentsProperties {
             }
         }
         assertEquals(count, m.n());
-        double sd = Math.sqrt(ss.doubleValue() / Math.max(1, count - 1));
-        // the mean to a few units of rounding of the data's magnitude, the spread relative to itself
-        assertEquals(mean.doubleValue(), m.mean()[1], 1e-12 * (Math.abs(shift) + scale));
-        assertEquals(ss.doubleValue(), m.m2()[1], 1e-6 * ss.doubleValue() + 1e-12 * scale * scale);
-        if (count > 1) {
-            assertEquals(sd, m.sd(1), 1e-6 * sd + 1e-9 * scale);
-        }
+        // Welford's update rounds each deviation to the data's magnitude, ε(|shift| + scale), so the error of Σ(x − x̄)²
+        // grows with N·ε·(|shift| + scale)·scale: the conditioning of the data, not a loss of the spread (the naive
+        // Σx² − n x̄² would lose every digit once |shift|/scale passes 10⁸)
+        double eps = Math.ulp(1.0);
+        double magnitude = Math.abs(shift) + scale;
+        assertEquals(mean.doubleValue(), m.mean()[1], 4 * count * eps * magnitude);
+        assertEquals(ss.doubleValue(), m.m2()[1], 1e-9 * ss.doubleValue() + 16 * count * eps * magnitude * scale);
         assertEquals(1.0, m.mean()[0]);
         assertEquals(0.0, m.m2()[0]);
         assertTrue(m.ones()[0]);

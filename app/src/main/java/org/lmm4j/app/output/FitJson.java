@@ -95,6 +95,41 @@ public final class FitJson {
         }
     }
 
+    /**
+     * The BLUPs {level: {name: value}} (a padded slot of nested terms, no level, left out), written when the writer
+     * reaches them: a 10⁶-row fit has 10⁵ groups, whose tree of objects cost more to build and to collect than to
+     * write.
+     */
+    private record Blups(List<String> ids, List<String> names, double[][] b, NestedTerms layout)
+            implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeStartObject();
+            for (int i = 0; i < b.length && i < ids.size(); i++) {
+                g.writeFieldName(ids.get(i));
+                g.writeStartObject();
+                for (int a = 0; a < names.size() && a < b[i].length; a++) {
+                    if (layout != null && layout.isPadding(i, a)) {
+                        continue;
+                    }
+                    double x = b[i][a];
+                    if (Double.isFinite(x)) {
+                        g.writeNumberField(names.get(a), x);
+                    } else {
+                        g.writeStringField(names.get(a), Numbers.jsonNonFinite(x));
+                    }
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer type) throws IOException {
+            serialize(g, provider);
+        }
+    }
+
     /** A fresh empty object node, for callers composing larger documents (compare, paper, bench). */
     public static ObjectNode object() {
         return NODES.objectNode();
@@ -160,21 +195,9 @@ public final class FitJson {
         } else {
             o.set("omega", matrix(r.omega()));
         }
-        ObjectNode re = NODES.objectNode();
         double[][] b = r.randomEffects();
-        if (b != null) {
-            NestedTerms layout = c.terms() == null ? null : c.terms().layout();
-            for (int i = 0; i < b.length && i < r.groupIds().size(); i++) {
-                ObjectNode g = named(r.randomNames(), b[i]);
-                for (int a = 0; layout != null && a < r.randomNames().size(); a++) {
-                    if (layout.isPadding(i, a)) {
-                        g.remove(r.randomNames().get(a)); // a padded slot is no level: nothing to report
-                    }
-                }
-                re.set(r.groupIds().get(i), g);
-            }
-        }
-        o.set("randomEffects", re);
+        o.set("randomEffects", NODES.pojoNode(new Blups(r.groupIds(), r.randomNames(), b == null ? new double[0][] : b,
+                c.terms() == null ? null : c.terms().layout())));
         if (c.terms() != null && r.omega() != null) {
             o.set("terms", terms(RandomTerms.of(r, c.terms())));
         }
