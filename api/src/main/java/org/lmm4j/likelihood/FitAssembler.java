@@ -109,6 +109,6 @@ public final class FitAssembler {
                     a[0] += b[0];
                     return a;
                 });
-        return "groups:" + String.format("%016x", sum[0]);
+        return "groups:" + DataMoments.hex(sum[0]);
     }
 }

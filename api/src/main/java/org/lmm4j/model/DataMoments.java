@@ -307,6 +307,12 @@ public final class DataMoments implements java.io.Serializable {
 
     /** 16 hex digits: the sum over groups of a 64-bit hash of each group's id and values (independent of order). */
     public String fingerprint() {
-        return String.format("%016x", fingerprint);
+        return hex(fingerprint);
+    }
+
+    /** {@code v} as 16 hexadecimal digits, the fingerprints' spelling (no formatter: none of its locale machinery). */
+    public static String hex(long v) {
+        String h = Long.toHexString(v);
+        return "0".repeat(16 - h.length()) + h;
     }
 }
