@@ -53,11 +53,12 @@ public final class ProfiledDeviance {
     /** The θ of the last crossed-path gradient, and ∇ρ there (for the Hessian's scale identity). */
     private double[] rhoAt;
     private double[] rhoGradient;
-    /** The last second-order sums (at {@link #sumsAt}, with the A⁻¹ there): the Hessian at θ̂ is asked for again after
-     * the fit, for Satterthwaite's degrees of freedom. */
-    private double[] sumsAt;
-    private SecondOrderSums lastSums;
-    private double[] lastAInv;
+    /** The last second-order sums: the Hessian at θ̂ is asked for again after the fit, for Satterthwaite's df. */
+    private volatile LastSums lastSums;
+
+    /** Second-order sums at θ, with the A⁻¹ there. */
+    private record LastSums(double[] theta, SecondOrderSums sums, double[] aInv) {
+    }
 
     public ProfiledDeviance(MixedModel model) {
         this(model, true);
@@ -446,14 +447,11 @@ public final class ProfiledDeviance {
             return h == null ? null : new CriterionHessian(h, 1, null);
         }
         boolean reml = model.method() == Method.REML;
-        SecondOrderSums sums;
-        double[] aInv;
-        synchronized (this) {
-            boolean again = java.util.Arrays.equals(theta, sumsAt)
-                    && (!covarianceDerivatives || lastSums.hasCovarianceTerms());
-            sums = again ? lastSums : null;
-            aInv = again ? lastAInv : null;
-        }
+        LastSums last = lastSums;
+        boolean again = last != null && java.util.Arrays.equals(theta, last.theta())
+                && (!covarianceDerivatives || last.sums().hasCovarianceTerms());
+        SecondOrderSums sums = again ? last.sums() : null;
+        double[] aInv = again ? last.aInv() : null;
         if (sums == null) {
             Profile working = workingProfile(theta);
             if (!working.admissible()) {
@@ -463,11 +461,7 @@ public final class ProfiledDeviance {
             // C_k costs little on the sufficient-statistics path (O(q p² ) per group and parameter), so it is always
             // taken there: the Hessian at θ̂ then serves Satterthwaite's derivatives of A⁻¹ too
             sums = path.secondOrder(point(theta, working, aInv, reml, covarianceDerivatives || sufficientStatistics));
-            synchronized (this) {
-                sumsAt = theta.clone();
-                lastSums = sums;
-                lastAInv = aInv;
-            }
+            lastSums = new LastSums(theta.clone(), sums, aInv);
         }
         double[][] h = sums.hessian(aInv, reml);
         addSecondDerivativeTerms(h, theta, gradient);

@@ -1,16 +1,17 @@
 package org.lmm4j.optimise;
 
-import org.lmm4j.linalg.SymmetricEigen;
 import java.util.ArrayList;
 import java.util.List;
 import org.lmm4j.api.Control;
 import org.lmm4j.api.MixedModel;
+import org.lmm4j.likelihood.ColumnMoments;
 import org.lmm4j.likelihood.CovarianceMatrices;
 import org.lmm4j.likelihood.ProfiledDeviance;
 import org.lmm4j.likelihood.TermBlocks;
 import org.lmm4j.linalg.SymmetricEigen;
 import org.lmm4j.linalg.Vectors;
 import org.lmm4j.model.Group;
+import org.lmm4j.model.ModelData;
 
 /**
  * The one owner of boundaries and degeneracy (docs/DESIGN.md, "The optimisation core"), with the tolerances of
@@ -46,23 +47,27 @@ public final class Boundary {
         this.occasionLabels = model.data().occasionLabels();
     }
 
-    /** The mean of z² over the cells of Z (0 without random effects), computed on first use: clipping Ω is rare. */
+    /**
+     * The mean of z² over the cells of Z (0 without random effects), computed on first use: Σz² = Σ_a (M₂_a + n m_a²)
+     * from the columns' moments ({@link ColumnMoments}), or the groups' sums when they live elsewhere.
+     */
     private double meanZSquare() {
         if (Double.isNaN(meanZSquare)) {
-            int q = model.data().q();
+            ModelData data = model.data();
+            int q = data.q();
             double s = 0;
-            long rows = 0;
-            for (Group g : model.data().groups()) {
-                for (double z : g.z()) {
-                    s += z * z;
-                }
-                rows += g.size();
-            }
-            if (model.data().distributed()) {
-                for (double z2 : model.data().summary().zSquares()) {
+            long rows;
+            if (data.distributed()) {
+                for (double z2 : data.summary().zSquares()) {
                     s += z2;
                 }
-                rows = model.data().observations();
+                rows = data.observations();
+            } else {
+                ColumnMoments z = ColumnMoments.ofRandom(data.groups(), data.observations(), q);
+                for (int a = 0; a < q; a++) {
+                    s += z.m2()[a] + z.n() * z.mean()[a] * z.mean()[a];
+                }
+                rows = z.n();
             }
             meanZSquare = q > 0 && rows > 0 ? s / (rows * (double) q) : 0;
         }
