@@ -34,17 +34,28 @@ public record Group(String id, double[] y, double[] x, double[] z, int[] occasio
         return z[row * q + col];
     }
 
-    /** The residual r_i = y_i − X_iβ. */
+    /**
+     * The residual r_i = y_i − X_iβ, each entry as if computed in twice the working precision and rounded once
+     * (Ogita, Rump and Oishi's Dot2: products split exactly by fma, sums by TwoSum). With y shifted by 10¹⁰ times
+     * its spread the plain sum would lose ten digits of r to the cancellation (docs/DESIGN.md §4); this one keeps
+     * r to its own rounding.
+     */
     public double[] residual(double[] beta) {
         int m = y.length;
         int p = beta.length;
         double[] r = new double[m];
         for (int j = 0; j < m; j++) {
             double s = y[j];
+            double e = 0;
             for (int c = 0; c < p; c++) {
-                s -= x[j * p + c] * beta[c];
+                double h = x[j * p + c] * beta[c];
+                double hErr = Math.fma(x[j * p + c], beta[c], -h);
+                double t = s - h;
+                double bv = t - s;
+                e += ((s - (t - bv)) + (-h - bv)) - hErr;
+                s = t;
             }
-            r[j] = s;
+            r[j] = s + e;
         }
         return r;
     }

@@ -1,5 +1,7 @@
 package org.lmm4j.testkit;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Random;
 import org.lmm4j.api.Method;
 import org.lmm4j.model.Group;
@@ -54,6 +56,39 @@ public record AwkwardScale(double c, double[] delta, int column, int intercept, 
             return ModelTransforms.scaleResponse(ModelTransforms.shiftResponse(d, delta), c);
         }
         return ModelTransforms.transformFixed(d, transform(d.p()));
+    }
+
+    /**
+     * The transformed data mapped back to the original scale in exact arithmetic (34 decimal digits), rounded to
+     * doubles once: y/c − Xδ, or x_j/c − a. This is the original data plus the error that storing the transformed
+     * data as doubles put into it (up to an ulp of the shift, 2.2e-6 of the spread at 10¹⁰ spreads), so the
+     * transformed model is exactly this model transformed, and the invariants hold to the arithmetic's precision
+     * rather than to that rounding.
+     */
+    public ModelData mapBack(ModelData transformed) {
+        int p = transformed.p();
+        BigDecimal scale = new BigDecimal(c);
+        return ModelTransforms.map(transformed, g -> {
+            double[] x = g.x();
+            double[] y = g.y();
+            if (ofResponse()) {
+                y = y.clone();
+                for (int j = 0; j < y.length; j++) {
+                    BigDecimal v = new BigDecimal(y[j]).divide(scale, MathContext.DECIMAL128);
+                    for (int k = 0; k < p; k++) {
+                        v = v.subtract(new BigDecimal(x[j * p + k]).multiply(new BigDecimal(delta[k])));
+                    }
+                    y[j] = v.doubleValue();
+                }
+            } else {
+                x = x.clone();
+                for (int j = 0; j < g.size(); j++) {
+                    x[j * p + column] = new BigDecimal(x[j * p + column]).divide(scale, MathContext.DECIMAL128)
+                            .subtract(new BigDecimal(a)).doubleValue();
+                }
+            }
+            return new Group(g.id(), y, x, g.z(), g.occasion());
+        });
     }
 
     /** A with X' = XA: column j becomes c(x_j + a·1). */

@@ -327,15 +327,18 @@ public abstract class EstimatorContract {
     /**
      * Awkward scales (docs/DESIGN.md §4, issue 15; {@link AwkwardScale}): fitting c(y + Xδ), with |Xδ| up to 10¹⁰
      * times the spread of y, or a covariate c(x_j + a), |a| up to 10¹⁰ times its spread, c from 10⁻⁶ to 10⁶, gives
-     * the mapped Δ̂, Σ̂, Ω̂ and β̂ within 1e-6 relative ({@link #offsetTolerance}); Σ̂, Ω̂ and β̂ with the floor of
-     * rounding the shifted data to doubles (a few ulps of the shift: {@link AwkwardScale#roundingFloor}).
+     * the mapped Δ̂, Σ̂, Ω̂ and β̂ within 1e-6 relative ({@link #offsetTolerance}) of the fit of the transformed data
+     * mapped back exactly ({@link AwkwardScale#mapBack}: storing the transformed data as doubles moves the data, and
+     * with them Δ̂, by more than 1e-6); Σ̂, Ω̂ and β̂ with the floor of rounding the shifted data to doubles (a few ulps
+     * of the shift: {@link AwkwardScale#roundingFloor}).
      */
     @Property(tries = 25)
     public void largeOffsetsAndScalesLeaveTheFitUnchanged(@ForAll("wellPosedModels") GeneratedModel m) {
         AwkwardScale t = AwkwardScale.draw(m.data(), new Random(m.seed() * 17 + 3));
         Statistics.label("transformed").collect(t.ofResponse() ? "y" : "covariate");
-        FitResult a = fitConverged(m.model());
-        FitResult b = fitConverged(m.with(t.apply(m.data())));
+        ModelData transformed = t.apply(m.data());
+        FitResult a = fitConverged(m.with(t.mapBack(transformed)));
+        FitResult b = fitConverged(m.with(transformed));
         double tol = offsetTolerance();
         double shift = t.criterionShift(m.data(), m.model().method());
         assertEquals(a.criterion() + shift, b.criterion(), tol * (1 + Math.abs(a.criterion()) + Math.abs(shift)),
@@ -346,7 +349,7 @@ public abstract class EstimatorContract {
         // Σ̂ and Ω̂ to 1e-6, or to the error that rounding the shifted data to doubles leaves (2.2e-6 at 10¹⁰ spreads);
         // where the criterion cannot tell the two estimates apart (flat to 1e-12 between them: a small REML data set
         // has such ridges, along which no optimiser places Ω̂ more closely), only the criterion is compared
-        if (!sameCriterion(m.with(t.apply(m.data())), b, a, t.covarianceFactor())) {
+        if (!sameCriterion(m.with(transformed), b, a, t.covarianceFactor())) {
             assertCovariancesScaled(a, b, t.covarianceFactor(), tol + 8 * t.roundingFloor(m.data()), t.toString());
         }
         double[] back = t.betaBack(b.fixedEffects());

@@ -361,24 +361,27 @@ public abstract class LikelihoodInvariants {
      * Awkward scales (docs/DESIGN.md §4, issue 15): y → c(y + Xδ) with |Xδ| up to 10¹⁰ times the spread of y and c from
      * 10⁻⁶ to 10⁶, and, when X has an intercept column, a covariate x_j → c(x_j + a) with |a| up to 10¹⁰ times
      * its spread. At the correspondingly mapped θ the criterion keeps its value (plus 2N log|c| for a scaled y,
-     * 2 log|c| for REML's log det A under a scaled covariate) and β̂ maps back, within 1e-6 relative; β̂'s
-     * tolerance has the floor that rounding the shifted data to doubles imposes (a few ulps of the shift).
+     * 2 log|c| for REML's log det A under a scaled covariate) within 1e-9 relative and β̂ maps back within 1e-6
+     * (issue 15 asks 1e-6 for both; the working design's compensated residual keeps Δ far closer). The comparison
+     * is with the transformed data mapped back exactly ({@link AwkwardScale#mapBack}): storing the transformed data
+     * as doubles changes the data themselves by up to 2.2e-6 of their spread, which moves Δ by more than 1e-6 on its
+     * own; β̂'s tolerance keeps the floor of mapping it back in doubles (a few ulps of the shift).
      */
     @Property
     public void invariantUnderLargeOffsetsAndScales(@ForAll("models") GeneratedModel m) {
         double[] theta = thetaFor(m);
-        MixedModel model = m.model();
-        ModelData d = m.data();
-        AwkwardScale t = AwkwardScale.draw(d, new Random(m.seed() * 31 + 7));
+        AwkwardScale t = AwkwardScale.draw(m.data(), new Random(m.seed() * 31 + 7));
+        ModelData transformed = t.apply(m.data());
+        MixedModel model = m.with(t.mapBack(transformed));
         Likelihood before = likelihood(model);
         Profile p1 = before.profile(theta);
         if (!p1.admissible()) {
             return;
         }
         double[] mapped = t.ofResponse() ? scaledTheta(model, theta, t.covarianceFactor()) : theta;
-        Likelihood after = likelihood(m.with(t.apply(d)));
-        assertClose(before.criterion(theta) + t.criterionShift(d, model.method()), after.criterion(mapped), 1e-6,
-                "Δ after " + t);
+        Likelihood after = likelihood(m.with(transformed));
+        assertClose(before.criterion(theta) + t.criterionShift(model.data(), model.method()), after.criterion(mapped),
+                1e-9, "Δ after " + t);
         double[] b2 = after.profile(mapped).beta();
         assertVectorCloseWithFloor(p1.beta(), t.betaBack(b2), 1e-6, t.betaFloor(b2), "β̂ mapped back after " + t);
     }
