@@ -14,7 +14,8 @@ import org.lmm4j.model.ModelData;
  * <pre>
  *   X̃ = X R⁻¹  (orthonormal columns),   ỹ = y − Xβ₀  (the least-squares residual),
  * </pre>
- * each row computed directly from the row itself, so the only rounding is that of the data. Why this and
+ * each row computed directly from the row itself (ỹ_j in compensated arithmetic, {@link Group#residual}, since y_j and
+ * x_jβ₀ may agree to ten digits), so the only rounding is that of the data. Why this and
  * not centring: it needs no intercept column, treats shifted and rescaled covariates alike, and both
  * criteria are exactly invariant: y → y − Xβ₀ is a shift by X·(−β₀), under which Δ_p and Δ_R are unchanged and
  * β̂ shifts by −β₀ (docs/DESIGN.md §4); X → XR⁻¹ is a reparametrisation under which Δ_p is unchanged,
