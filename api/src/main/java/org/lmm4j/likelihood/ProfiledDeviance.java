@@ -130,6 +130,14 @@ public final class ProfiledDeviance {
         return design == null ? null : design.leastSquares();
     }
 
+    /**
+     * Whether X is numerically rank deficient over the model's rows (a column aliased with earlier ones,
+     * {@link WorkingDesign#aliased}): β is then not identified, and no estimator can fit the model.
+     */
+    public boolean fixedEffectsAliased() {
+        return design != null && design.aliased();
+    }
+
     /** The model this deviance belongs to. */
     public MixedModel model() {
         return model;

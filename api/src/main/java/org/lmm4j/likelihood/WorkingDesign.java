@@ -174,6 +174,11 @@ public final class WorkingDesign implements java.io.Serializable {
         return new Group(g.id(), yw, xw, g.z(), g.occasion());
     }
 
+    /** True when X has columns but is numerically rank deficient ({@link #ALIASED}): β is not identified. */
+    public boolean aliased() {
+        return p > 0 && r == null;
+    }
+
     /** True when X is of full rank and the working coordinates differ from the data's. */
     public boolean transforms() {
         return r != null;

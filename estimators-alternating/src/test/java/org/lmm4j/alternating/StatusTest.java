@@ -49,6 +49,16 @@ class StatusTest {
         FitResult r = new AlternatingEstimator().fit(
                 new MixedModel(data, Discovered.structure("scalar"), null, Method.ML), FitOptions.defaults());
         assertEquals(FitStatus.FAILED, r.status());
-        assertTrue(!r.reason().isEmpty());
+        assertTrue(r.reason().contains("rank deficient"), r.reason());
+    }
+
+    @Test
+    void aliasedByMissingOccasionsFailsWithTheReason() {
+        // a generated data set (DevianceNeverRisesProperties' shrunk sample) whose six rows all fall at occasion 2,
+        // so X = [1, time] is aliased; it used to fail as "start values not positive definite"
+        MixedModel model = RandomModels.model(5186, 6, 2, 0, 0.4, "scalar", Method.REML);
+        FitResult r = new AlternatingEstimator().fit(model, FitOptions.defaults());
+        assertEquals(FitStatus.FAILED, r.status());
+        assertTrue(r.reason().contains("rank deficient"), r.reason());
     }
 }

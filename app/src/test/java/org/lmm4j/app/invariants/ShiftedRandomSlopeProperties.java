@@ -26,12 +26,20 @@ import org.lmm4j.testkit.Discovered;
  * {@code y ~ t + (t | subj)}): t → c(t + a) in X and Z alike, |a| up to 10¹⁰ times t's spread, c from 10⁻⁶ to 10⁶,
  * is the same model with Z' = ZA, A = [[1, ca], [0, c]], so every estimator must give the same Δ̂ and Σ̂, β̂' = A⁻¹β̂
  * and Ω̂' = A⁻¹Ω̂A⁻ᵀ, within 1e-6 relative (Ω̂' entrywise against √(Ω̂'_aa Ω̂'_bb), the scale its entries are
- * determined on; β̂'₀ = β̂₀ − aβ̂_t relative to its terms). Before the random-effects design was centred
+ * determined on, plus {@link #OMEGA_PLACEMENT}; β̂'₀ = β̂₀ − aβ̂_t relative to its terms). Before the random-effects design was centred
  * for the fit ({@code CentredRandomEffects}), t + 10⁶ left Newton and EM NOT_CONVERGED at Δ 35 above the minimum.
  */
 class ShiftedRandomSlopeProperties {
 
     private static final double TOL = 1e-6;
+
+    /**
+     * How closely a minimiser that stops on the criterion places Ω̂: Δ̂ agrees to 1e-13 relative here (|Δ̂| ≈ 270),
+     * and a criterion flat to 3e-11 leaves the variances free by about √(2·3e-11/h) for a curvature h ≈ 100, so
+     * EM's polished fits (whose Newton steps are taken only when they lower Δ) differ from each other by up to about
+     * 4e-6 of Ω's scale (seen at seed 576 in 600 tries); Newton, which solves ∇Δ = 0, by far less.
+     */
+    private static final double OMEGA_PLACEMENT = 1e-5;
 
     @Property(tries = 20)
     void aShiftedAndScaledRandomSlopeCovariateGivesTheSameFit(@ForAll @LongRange(min = 1, max = 1_000_000) long seed,
@@ -75,7 +83,7 @@ class ShiftedRandomSlopeProperties {
             for (int i = 0; i < 2; i++) {
                 for (int j = 0; j < 2; j++) {
                     double scale = Math.sqrt(expected[i][i] * expected[j][j]);
-                    assertTrue(Math.abs(got[i][j] - expected[i][j]) <= tol * scale, what + ": Ω̂'[" + i + "][" + j + "] "
+                    assertTrue(Math.abs(got[i][j] - expected[i][j]) <= (tol + OMEGA_PLACEMENT) * scale, what + ": Ω̂'[" + i + "][" + j + "] "
                             + got[i][j] + " vs " + expected[i][j]);
                 }
             }
