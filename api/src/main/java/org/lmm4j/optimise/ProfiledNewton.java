@@ -316,9 +316,12 @@ public final class ProfiledNewton {
 
     private Point release(Point pt, double[][] s, double[][] g, double residualScale, boolean sigma) {
         double top = Math.max(residualScale, org.lmm4j.linalg.SymmetricEigen.of(s).largest());
-        double[] v = sigma ? boundary.interiorDescent(s, g, top, tolerance(pt.f)) : null;
+        // v'Gv is the criterion's slope per unit of S, so a step δ = top falls by top·|v'Gv|: that is what must
+        // pass the tolerance (deviance units), whatever the units of y (as EM's check divides by Ω's scale)
+        double slack = tolerance(pt.f) / top;
+        double[] v = sigma ? boundary.interiorDescent(s, g, top, slack) : null;
         double[][] direction = sigma ? (v == null ? null : Vectors.outer(v))
-                : boundary.omegaInteriorDescent(s, g, top, tolerance(pt.f));
+                : boundary.omegaInteriorDescent(s, g, top, slack);
         if (direction == null) {
             return null;
         }
