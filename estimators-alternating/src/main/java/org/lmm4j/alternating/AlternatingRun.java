@@ -22,10 +22,13 @@ import org.slf4j.LoggerFactory;
  * c(θ) = min_β F(β, θ) then satisfies c(θ_{k+1}) ≤ F(β_k, θ_{k+1}) ≤ F(β_k, θ_k) = c(θ_k).
  *
  * <p>Convergence: alternation converges linearly, so the criterion still to fall is estimated by Aitken's rule
- * (drop·r/(1 − r) at the observed rate r) and must be below the tolerance, and θ must have stopped moving; CONVERGED
- * then only where θ is stationary (every gradient component, scaled by its parameter's size, below 1e-3 (1 + |c|)),
- * else NOT_CONVERGED naming the gradient. Unbounded: the shared test of {@link Boundary} (a degenerating covariance
- * matrix while the criterion keeps falling, or a closed-form step whose path to a singular Σ passes the decade test).
+ * (drop·r/(1 − r) at the observed rate r) and must be below the tolerance times N, and θ must have stopped moving
+ * relative to its size; CONVERGED then only where θ is stationary (every gradient component, scaled by its
+ * parameter's size, below 1e-4 N), else NOT_CONVERGED naming the gradient. Every test is on the scale of N, the
+ * number of observations, never of |c|: y → a·y shifts the criterion by 2N log|a| and scales θ by a², so the fit
+ * of a·y stops where the fit of y does (docs/DESIGN.md §4, equivariance). Unbounded: the shared test of
+ * {@link Boundary} (a degenerating covariance matrix while the criterion keeps falling, or a closed-form step whose
+ * path to a singular Σ passes the decade test).
  */
 final class AlternatingRun {
 
@@ -69,6 +72,7 @@ final class AlternatingRun {
         ScatterStep scatter = new ScatterStep(objective, boundary);
         ScoringStep scoring = new ScoringStep(objective, options, MAX_INNER);
         double tol = options.tolerance();
+        int n = model.data().observations();
         double previousDrop = Double.NaN;
         int streak = 0;
         for (int iter = 1; iter <= options.maxIterations(); iter++) {
@@ -105,7 +109,7 @@ final class AlternatingRun {
             double rate = previousDrop > 0 ? Math.min(drop / previousDrop, 0.9999) : 0;
             double remaining = drop + drop * rate / (1 - rate);
             previousDrop = drop;
-            if (remaining <= tol * (1 + Math.abs(c)) && move <= Math.sqrt(tol) * (1 + Vectors.maxAbs(theta))) {
+            if (remaining <= tol * n && move <= Math.sqrt(tol) * Vectors.maxAbs(theta)) {
                 LOG.debug("alternating: stopped moving after {} iterations, criterion {}", iter, c);
                 return stopped(theta, c, iter, streak);
             }
@@ -116,10 +120,12 @@ final class AlternatingRun {
 
     /**
      * The end of a run whose steps no longer lower the criterion: CONVERGED only where θ is stationary — every
-     * gradient component, scaled by its parameter's size (|θ_k| plus a millionth of the largest), below
-     * 1e-3 (1 + |criterion|); a variance at zero has a negligible scale, so a boundary minimum passes — and
-     * NOT_CONVERGED, with the gradient named, where alternation has merely stalled; UNBOUNDED where it stalls at a
-     * degenerate covariance matrix reached while the criterion was still falling ({@link Boundary#provesUnboundedAtStall}).
+     * gradient component, scaled by its parameter's size (|θ_k| plus a millionth of the largest), below 1e-4 N
+     * (θ_k ∂c/∂θ_k = ∂c/∂log θ_k is in deviance units whatever the units of y, and with the curvature in log θ_k of
+     * order N the fall still to come is then of order 1e-8 N); a variance at zero has a negligible scale, so a
+     * boundary minimum passes — and NOT_CONVERGED, with the gradient named, where alternation has merely stalled;
+     * UNBOUNDED where it stalls at a degenerate covariance matrix reached while the criterion was still falling
+     * ({@link Boundary#provesUnboundedAtStall}).
      */
     private EstimatorRun stopped(double[] theta, double c, int iter, int streak) {
         String degenerate = degeneracy(theta, c);
@@ -135,7 +141,7 @@ final class AlternatingRun {
         for (int k = 0; k < theta.length; k++) {
             worst = Math.max(worst, Math.abs(g.theta()[k]) * (Math.abs(theta[k]) + floor));
         }
-        if (worst <= 1e-3 * (1 + Math.abs(c))) {
+        if (worst <= 1e-4 * model.data().observations()) {
             return run(FitStatus.CONVERGED, "", theta, iter);
         }
         return run(FitStatus.NOT_CONVERGED, String.format(Locale.ROOT, "stalled: the alternating steps no "

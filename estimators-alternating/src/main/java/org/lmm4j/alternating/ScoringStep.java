@@ -15,7 +15,8 @@ import org.lmm4j.optimise.SecondOrderStep;
  * tr(V_i⁻¹V_ikV_i⁻¹V_il) for ML, minus tr(A⁻¹M_kA⁻¹M_l) for REML). The steps run in the optimisation core's
  * {@link Coordinates} (Ω = ΛΛ' when it must stay positive semi-definite, squared variances), with the metric carried
  * over by the chain rule, so Ω never leaves its cone and a variance can reach zero. F never rises (Armijo); the
- * inner steps stop when F no longer falls by more than the tolerance.
+ * inner steps stop when F no longer falls by more than the tolerance times N (not times |F|, which the units of y
+ * shift by 2N log|a| under y → a·y).
  */
 final class ScoringStep {
 
@@ -70,7 +71,7 @@ final class ScoringStep {
                 break;
             }
             f = g.criterion();
-            if (fall <= options.tolerance() * (1 + Math.abs(f))) {
+            if (fall <= options.tolerance() * observations) {
                 break;
             }
         }
