@@ -348,21 +348,54 @@ public final class StartValues {
     }
 
     /**
-     * Start values for estimators that search from several points: the moment start first and, when the
-     * model has random effects beside a structured (non-scalar) Σ, whose variances can trade off and give the
-     * likelihood more than one local minimum, two more that give the variance mostly to Ω (Σ × 1/4, Ω × 4)
-     * or mostly to Σ (Σ × 2, Ω × 1/10).
+     * Start values for estimators that search from several points, where the likelihood may have more than one local
+     * minimum: the moment start first and
+     * <ul>
+     *   <li>for random effects beside a structured (non-scalar) Σ, whose variances can trade off, or beside other random
+     *       terms (nested or crossed terms on the one-group path, whose variances trade off between the terms), two
+     *       more that give the variance mostly to Ω (Σ × 1/4, Ω × 4) or mostly to Σ (Σ × 2, Ω × 1/10);</li>
+     *   <li>for a marginal model with a structured Σ, whose GLS β̂ moves with Σ when X varies over the occasions, one
+     *       more without the moment correlations: Σ = σ̄²I, σ̄² the mean of the moment variances.</li>
+     * </ul>
+     * Both kinds were met as distinct local minima in which Newton's method from the moment start settled while the
+     * other estimators reached a lower one (docs/DESIGN.md §9, {@code multiStart}). One random term beside a scalar
+     * Σ, a scalar marginal model and crossed terms on the blocked path (whose fits take seconds) keep the one start.
      */
     public static List<double[]> candidates(MixedModel model, double[] ols) {
         double[] moments = moments(model, ols);
-        if (model.data().q() == 0 || model.residual().isScalar()) {
-            return List.of(moments);
-        }
         List<double[]> out = new ArrayList<>();
         out.add(moments);
-        out.add(rescaled(model, moments, 0.25, 4));
-        out.add(rescaled(model, moments, 2, 0.1));
+        boolean tradeOff = model.data().q() > 0 && (!model.residual().isScalar() || severalTerms(model));
+        if (tradeOff) {
+            out.add(rescaled(model, moments, 0.25, 4));
+            out.add(rescaled(model, moments, 2, 0.1));
+        } else if (model.data().q() == 0 && !model.residual().isScalar()) {
+            out.add(uncorrelated(model, moments));
+        }
         return out;
+    }
+
+    /** True for random terms beside one another ({@link TermBlocks} of two or more) fitted as groups of the data. */
+    private static boolean severalTerms(MixedModel model) {
+        return model.crossed() == null && model.randomEffects() instanceof TermBlocks t && t.blocks().size() > 1;
+    }
+
+    /**
+     * The marginal model's start from Σ = σ̄²I, σ̄² the mean of the variances of the moment start's Σ, through the
+     * structure's {@code start} (σ̄²I itself for every structure that holds it).
+     */
+    private static double[] uncorrelated(MixedModel model, double[] theta) {
+        int t = model.data().occasions();
+        double[][] sigma = model.residual().matrix(java.util.Arrays.copyOf(theta, model.sigmaParameterCount()), t);
+        double mean = 0;
+        for (int a = 0; a < t; a++) {
+            mean += sigma[a][a] / t;
+        }
+        double[][] scalar = new double[t][t];
+        for (int a = 0; a < t; a++) {
+            scalar[a][a] = mean;
+        }
+        return model.residual().start(scalar);
     }
 
     private static double[] rescaled(MixedModel model, double[] theta, double sigmaFactor, double omegaFactor) {
