@@ -213,6 +213,11 @@ public abstract class LikelihoodInvariants {
         }
     }
 
+    /**
+     * The analytic gradient against central differences refined by one Richardson step, (4D(h/2) − D(h))/3, error
+     * O(h⁴): plain central differences at h = 1e-5 θ_k were 2.6e-5 off where Σ is near singular (a Toeplitz Σ with
+     * correlations 0.88, 0.63 and 0.46 at 4 occasions; jqwik seed 5765261400808001508, try 985 of 1000).
+     */
     @Property
     public void gradientMatchesFiniteDifferences(@ForAll("models") GeneratedModel m) {
         Likelihood l = likelihood(m.model());
@@ -222,13 +227,18 @@ public abstract class LikelihoodInvariants {
         double scale = 1 + Dense.maxAbs(g);
         for (int k = 0; k < theta.length; k++) {
             double h = 1e-5 * Math.max(1e-2, Math.abs(theta[k]));
-            double[] plus = theta.clone();
-            double[] minus = theta.clone();
-            plus[k] += h;
-            minus[k] -= h;
-            double fd = (l.criterion(plus) - l.criterion(minus)) / (2 * h);
+            double fd = (4 * centralDifference(l, theta, k, h / 2) - centralDifference(l, theta, k, h)) / 3;
             assertEquals(fd, g[k], 1e-5 * scale, "∂criterion/∂θ_" + k + " analytic vs central difference");
         }
+    }
+
+    /** (Δ(θ + he_k) − Δ(θ − he_k)) / 2h. */
+    private static double centralDifference(Likelihood l, double[] theta, int k, double h) {
+        double[] plus = theta.clone();
+        double[] minus = theta.clone();
+        plus[k] += h;
+        minus[k] -= h;
+        return (l.criterion(plus) - l.criterion(minus)) / (2 * h);
     }
 
     @Property
