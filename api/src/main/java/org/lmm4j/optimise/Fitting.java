@@ -94,15 +94,15 @@ public final class Fitting {
             LOG.debug("{}: settings {}", estimator.name(), options.asMap());
         }
         double[] ols = deviance.leastSquares();
-        List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model, ols)
-                : List.of(StartValues.moments(model, ols));
         if (deviance.fixedEffectsAliased()) {
-            Outcome failed = new Outcome(starts.get(0), EstimatorRun.failed("the fixed-effects design X is rank "
-                    + "deficient over the rows used (a column is a combination of the others): β is not identified",
-                    starts.get(0)), null);
+            double[] start = StartValues.moments(model, ols);
+            Outcome failed = new Outcome(start, EstimatorRun.failed("the fixed-effects design X is rank deficient "
+                    + "over the rows used (a column is a combination of the others): β is not identified", start), null);
             return FitAssembler.assemble(deviance, summary(estimator, failed, 1, 0, System.nanoTime() - started,
                     options));
         }
+        List<double[]> starts = options.control().multiStart() ? StartValues.candidates(model, ols)
+                : List.of(StartValues.moments(model, ols));
         Outcome best = null;
         long evaluations = 0;
         Boundary boundary = new Boundary(deviance, options.control());

@@ -239,10 +239,8 @@ public abstract class EstimatorContract {
         ProfiledDeviance pd = new ProfiledDeviance(m.model());
         Gradient g = pd.gradient(fit.theta());
         assertNotNull(g);
-        // a first-order change of the criterion along each coordinate, relative to the coordinate's size
         for (int k = 0; k < g.theta().length; k++) {
-            double change = Math.abs(g.theta()[k]) * Math.max(Math.abs(fit.theta()[k]), 1e-1);
-            assertTrue(change <= 1e-3 * (1 + Math.sqrt(m.data().observations())),
+            assertTrue(smallChange(g, fit.theta(), k, m),
                     "∂Δ/∂θ_" + k + " = " + g.theta()[k] + " at θ̂ = " + Arrays.toString(fit.theta()));
         }
     }
@@ -306,8 +304,8 @@ public abstract class EstimatorContract {
     }
 
     /**
-     * Whether two fits are distinct local minima of a criterion that has two: both points stationary (every gradient
-     * component times its parameter's size below 1e-3 (1 + √N), as {@link #convergedFitHasSmallGradient} asks) and
+     * Whether two fits are distinct local minima of a criterion that has two: both points stationary
+     * ({@link #smallChange} in every coordinate, as {@link #convergedFitHasSmallGradient} asks) and
      * the criterion on the segment between them rising above both by more than ten tolerances. No local method
      * promises which of two such minima it reaches: stress runs found marginal Toeplitz-Σ models with covariates where
      * Newton and EM, from both of the host's starts, reach one and BFGS or alternating the other, across a ridge of
@@ -327,12 +325,20 @@ public abstract class EstimatorContract {
             return false;
         }
         for (int k = 0; k < theta.length; k++) {
-            double change = Math.abs(g.theta()[k]) * Math.max(Math.abs(theta[k]), 1e-1);
-            if (!(change <= 1e-3 * (1 + Math.sqrt(m.data().observations())))) {
+            if (!smallChange(g, theta, k, m)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the first-order change of the criterion along θ_k, relative to the coordinate's size, |∂Δ/∂θ_k|·
+     * max(|θ_k|, 0.1), is at most 1e-3 (1 + √N): the stationarity every converged interior fit must show.
+     */
+    private static boolean smallChange(Gradient g, double[] theta, int k, GeneratedModel m) {
+        double change = Math.abs(g.theta()[k]) * Math.max(Math.abs(theta[k]), 1e-1);
+        return change <= 1e-3 * (1 + Math.sqrt(m.data().observations()));
     }
 
     /** The highest criterion at 19 admissible points evenly inside the segment from a to b (−∞ when none is). */
